@@ -1,0 +1,101 @@
+// baton: the desktop app and its command line. Parsing and wiring only; the work is in core/.
+
+#include "CommandLine.h"
+#include "UnixSignals.h"
+
+#include "core/jobs/JobRunner.h"
+#include "core/common/Settings.h"
+#include "core/pipeline/RunCommand.h"
+#include "ui/MainWindow.h"
+
+#include <QApplication>
+#include <QLoggingCategory>
+#include <QTextStream>
+
+#include <cstdio>
+#include <memory>
+
+using namespace baton;
+
+namespace {
+
+QStringList rawArguments(int argc, char **argv)
+{
+    QStringList out;
+    for (int i = 0; i < argc; ++i)
+        out << QString::fromLocal8Bit(argv[i]);
+    return out;
+}
+
+void identifyApplication()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Baton"));
+    QCoreApplication::setApplicationName(QStringLiteral("Baton"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(BATON_VERSION));
+    if (const int threads = Settings::jobThreads(); threads > 0)
+        JobRunner::setMaxThreads(threads);
+}
+
+int notAvailable(QTextStream &err, const char *command, const char *issue)
+{
+    err << "baton " << command << ": not available in this build yet (" << issue << ").\n";
+    return toInt(ExitCode::StageFailed);
+}
+
+int runCli(const cli::Options &options)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    switch (options.command) {
+    case cli::Command::Run: {
+        if (options.printEvents) {
+            // stderr carries one JSON event per line: keep diagnostics off it unless asked for.
+            QLoggingCategory::setFilterRules(QStringLiteral("baton.*.info=false\nbaton.*.warning=false"));
+        }
+        RunRequest request{options.workspace, options.data,        options.prompt,
+                           options.target,    options.task,        options.timeBudgetS,
+                           options.seed,      options.out,         options.printEvents};
+        RunCommand command(request, out, err);
+        UnixSignals signalsBridge;
+        QObject::connect(&signalsBridge, &UnixSignals::received, &command, &RunCommand::cancel);
+        return toInt(command.exec());
+    }
+    case cli::Command::Predict:
+        return notAvailable(err, "predict", "batch prediction lands with the review/export issue");
+    case cli::Command::Profile:
+        return notAvailable(err, "profile", "profiling lands with the data issue");
+    case cli::Command::Serve:
+        return notAvailable(err, "serve", "the protocol server lands with its own issue");
+    case cli::Command::Gui:
+        break;
+    }
+    return toInt(ExitCode::Failure);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const QStringList arguments = rawArguments(argc, argv);
+    const cli::ParseResult parsed = cli::parse(arguments);
+    if (!parsed.options) {
+        std::FILE *stream = parsed.exitCode == ExitCode::Success ? stdout : stderr;
+        std::fputs(parsed.output.toLocal8Bit().constData(), stream);
+        return toInt(parsed.exitCode);
+    }
+    const cli::Options &options = *parsed.options;
+
+    if (options.command != cli::Command::Gui) {
+        QCoreApplication app(argc, argv);
+        identifyApplication();
+        return runCli(options);
+    }
+
+    QApplication app(argc, argv);
+    identifyApplication();
+    ui::MainWindow window(options.workspace);
+    window.show();
+    if (options.demo)
+        window.openDemoProject();
+    return app.exec();
+}

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "core/conductor/Conductor.h"
+#include "core/project/ProjectStore.h"
+#include "core/project/Workspace.h"
+
+#include <memory>
+
+namespace baton {
+
+// An open project: its store and the Conductor that drives it, with every stage handler this
+// build has installed. Destroys the Conductor (which waits for its job) before the store.
+class ProjectSession
+{
+public:
+    static Result<std::unique_ptr<ProjectSession>> open(const Workspace &workspace,
+                                                        const QString &projectId);
+    ~ProjectSession();
+
+    ProjectStore &store() { return *m_store; }
+    Conductor &conductor() { return *m_conductor; }
+
+private:
+    ProjectSession() = default;
+    std::unique_ptr<ProjectStore> m_store;
+    std::unique_ptr<Conductor> m_conductor;
+};
+
+// Installs the handlers of every stage this build implements. A stage without a handler fails
+// visibly when it is reached.
+void installStageHandlers(Conductor &conductor);
+
+} // namespace baton
