@@ -23,6 +23,8 @@ public:
     T &&value() && { return std::get<T>(std::move(m_state)); }
     const Error &error() const { return std::get<Error>(m_state); }
 
+    T &operator*() & { return value(); }
+    const T &operator*() const & { return value(); }
     T *operator->() { return &value(); }
     const T *operator->() const { return &value(); }
 

@@ -1,0 +1,82 @@
+#pragma once
+
+#include "core/common/Result.h"
+#include "core/data/Table.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <functional>
+
+namespace baton {
+
+class JobToken;
+
+enum class CsvHeader {
+    Detect,  // decide from the data (see below)
+    Present, // the first record holds the column names
+    Absent,  // the first record is data; columns are named column_1..N
+};
+
+struct CsvOptions
+{
+    char delimiter = 0;                  // 0: sniff among ',' ';' '\t' '|'
+    CsvHeader header = CsvHeader::Detect;
+    qint64 maxBytes = qint64(8) << 30;   // larger inputs are refused, not half-read
+    int threads = 0;                     // 0: QThread::idealThreadCount()
+};
+
+// Reads a CSV file into a typed, columnar Table.
+//
+// Format: RFC 4180. A field that starts with '"' is quoted: it may hold delimiters, newlines and
+// doubled quotes (""), and must be closed (else csv.unterminated_quote). A quote anywhere else is
+// an ordinary character, and text after a closing quote is kept as is (lenient, like Python's csv).
+// LF and CRLF line ends. UTF-8 with or without BOM; input that is not valid UTF-8 (and has no BOM)
+// is decoded as Latin-1, see Table::encoding(). Leading blank lines and blank lines at the end are
+// ignored; with more than one column, blank lines in between are skipped too (with one column
+// they are missing values). Every other record must have as many fields as the first one
+// (csv.ragged_row: never padded).
+//
+// Header (CsvHeader::Detect): types are inferred from records 2..N; the first record is a header
+// when one of its values does not fit the type of its column (a name above numbers, dates or
+// booleans), and data when its values fit. When no column gives evidence (all text), it is a
+// header, as in most real files. Names are trimmed; an empty name becomes column_<i> (1-based) and
+// a repeated one gets _2, _3, ... suffixes.
+//
+// Missing values: a field that, after trimming spaces, is empty or one of NA N/A null NULL NaN nan
+// ? - (exact match). Missing cells never decide a type.
+//
+// Type inference looks at every row, not a sample; the first rule all present values satisfy wins:
+//   1. Bool       true/false/yes/no, any case. 0/1 stay Int64.
+//   2. Int64      optional sign ('+' accepted), decimal digits, fits in 64 bits.
+//   3. Float64    anything std::from_chars(general) reads fully (correctly rounded, so bit-equal to
+//                 strtod), optional '+', inf; surrounding spaces are allowed for 1-3.
+//   4. DateTime   one format family for the whole column:
+//                   yyyy-MM-dd, optionally followed by 'T' or ' ' and HH:mm[:ss[.fraction]] and a
+//                   zone (Z, +hh:mm, +hhmm, +hh) -- ISO 8601;
+//                   dd/MM/yyyy or MM/dd/yyyy (day first iff some value has a first part > 12;
+//                   when every value is ambiguous, month first), dd.MM.yyyy, dd-MM-yyyy,
+//                   each optionally followed by ' ' and HH:mm[:ss[.fraction]].
+//                 Values without a zone are taken as UTC. Column::dateTimeFormat() records the
+//                 format, e.g. "yyyy-MM-dd", "dd/MM/yyyy HH:mm", "yyyy-MM-ddTHH:mm:ss.zzzZ".
+//   5. Categorical  the remaining (string) columns with d distinct values among n present ones
+//                 when d <= max(50, n / 20) and d < n: few values that repeat. Dictionary in
+//                 order of first appearance.
+//   6. Text       everything else (identifiers, free text).
+// A column with no present value at all is Float64 (all NaN).
+//
+// Speed: the file is memory-mapped, a linear scan finds record boundaries outside quotes, and
+// chunks of records are inferred and converted in parallel (two passes over the bytes, no per-cell
+// strings for non-text columns).
+//
+// Errors carry "file.csv:line N" in Error::context (and the line in the message). Checks
+// token->isCancelled() periodically (ErrorKind::Cancelled); progress gets 0..1 on the calling
+// thread.
+Result<Table> readCsv(const QString &path, const CsvOptions &options = {},
+                      const JobToken *token = nullptr, std::function<void(double)> progress = {});
+
+// The same on bytes in memory (tests, pasted data, uploads). Context reads "line N".
+Result<Table> readCsvBytes(const QByteArray &bytes, const CsvOptions &options = {},
+                           const JobToken *token = nullptr);
+
+} // namespace baton
