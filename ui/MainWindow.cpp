@@ -86,7 +86,9 @@ void MainWindow::buildUi()
     dataRow->addWidget(m_dataEdit, 1);
     dataRow->addWidget(browseButton);
     form->addRow(tr("&Goal:"), m_goalEdit);
-    form->addRow(tr("D&ata:"), dataRow);
+    auto *dataLabel = new QLabel(tr("D&ata:"));
+    dataLabel->setBuddy(m_dataEdit);
+    form->addRow(dataLabel, dataRow);
     m_startButton = new QPushButton(tr("&Start"));
     m_startButton->setDefault(true);
 
