@@ -67,7 +67,8 @@ struct CsvOptions
 //
 // Speed: the file is memory-mapped, a linear scan finds record boundaries outside quotes, and
 // chunks of records are inferred and converted in parallel (two passes over the bytes, no per-cell
-// strings for non-text columns).
+// strings for non-text columns). String columns are dictionary-encoded until they have more
+// distinct values than a category may, then kept as one QString per cell.
 //
 // Errors carry "file.csv:line N" in Error::context (and the line in the message). Checks
 // token->isCancelled() periodically (ErrorKind::Cancelled); progress gets 0..1 on the calling
