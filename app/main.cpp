@@ -9,10 +9,12 @@
 #include "ui/MainWindow.h"
 
 #include <QApplication>
+#include <QGuiApplication>
 #include <QLoggingCategory>
 #include <QTextStream>
 
 #include <cstdio>
+#include <unistd.h>
 #include <memory>
 
 using namespace baton;
@@ -74,8 +76,20 @@ int runCli(const cli::Options &options)
 
 } // namespace
 
+// libgomp (XGBoost's OpenMP) reads OMP_WAIT_POLICY once, when it loads, before main(). Its
+// default spin-waiting starves the GUI, the event writer and every other thread on a 2-core
+// machine (measured: 10x slower training under load), so set it and start over, once.
+void ensurePassiveOpenMp(char **argv)
+{
+    if (qEnvironmentVariableIsSet("OMP_WAIT_POLICY"))
+        return;
+    qputenv("OMP_WAIT_POLICY", "PASSIVE");
+    ::execv("/proc/self/exe", argv); // returns only on failure: then carry on as we are
+}
+
 int main(int argc, char **argv)
 {
+    ensurePassiveOpenMp(argv);
     const QStringList arguments = rawArguments(argc, argv);
     const cli::ParseResult parsed = cli::parse(arguments);
     if (!parsed.options) {
@@ -86,7 +100,10 @@ int main(int argc, char **argv)
     const cli::Options &options = *parsed.options;
 
     if (options.command != cli::Command::Gui) {
-        QCoreApplication app(argc, argv);
+        // Charts in reports and artifacts need fonts, i.e. a GUI application; no window opens.
+        if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QGuiApplication app(argc, argv);
         identifyApplication();
         return runCli(options);
     }

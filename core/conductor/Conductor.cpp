@@ -299,6 +299,7 @@ void Conductor::launchStage(StageId stage, const std::shared_ptr<StageHandler> &
         [this, stage, generation, token](Result<StageOutcome> result) {
             finishStage(stage, generation, std::move(result), token);
         });
+    m_jobActive = true;
     Q_EMIT busyChanged(true);
 }
 
@@ -307,6 +308,7 @@ void Conductor::finishStage(StageId stage, quint64 generation, Result<StageOutco
 {
     if (generation != m_jobGeneration)
         return;
+    m_jobActive = false;
     m_state.running.reset();
 
     if (token.isCancelled()) {

@@ -43,7 +43,8 @@ public:
     const ProjectState &state() const { return m_state; }
     json snapshot() const { return m_state.toSnapshot(); }
     const json &context() const { return m_state.context; }
-    bool isBusy() const { return m_job.isRunning(); }
+    // A stage job runs; cleared when its result is applied (not when the thread lets go).
+    bool isBusy() const { return m_jobActive; }
     QString projectDir() const;
 
     void setHandler(StageId stage, std::shared_ptr<StageHandler> handler);
@@ -99,6 +100,7 @@ private:
     std::array<std::shared_ptr<StageHandler>, kStageCount> m_handlers;
 
     JobHandle m_job;
+    bool m_jobActive = false;
     quint64 m_jobGeneration = 0;
     struct PendingStart
     {

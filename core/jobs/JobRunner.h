@@ -51,6 +51,8 @@ class JobHandle
 {
 public:
     JobHandle() = default;
+    // Controls a token handed out elsewhere (e.g. work run synchronously with a token).
+    explicit JobHandle(const JobToken &token) : d(token.d) {}
 
     void cancel() const;
     void requestStop() const;
@@ -61,8 +63,6 @@ public:
     bool isValid() const { return static_cast<bool>(d); }
 
 private:
-    friend class JobRunner;
-    explicit JobHandle(const JobToken &token) : d(token.d) {}
     std::shared_ptr<detail::JobState> d; // null until a job was started
 };
 

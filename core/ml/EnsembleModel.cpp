@@ -1,0 +1,166 @@
+#include "EnsembleModel.h"
+
+#include "core/ml/Metrics.h"
+#include "core/ml/XgbBooster.h"
+#include "core/project/Assets.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <cmath>
+
+namespace baton {
+
+std::vector<int> Predictions::predictedClass() const
+{
+    return metrics::argmax(probabilities, classes);
+}
+
+EnsembleModel::EnsembleModel(PreprocessSpec spec, std::vector<EnsembleMember> members, QString metric)
+    : m_spec(std::move(spec))
+    , m_members(std::move(members))
+    , m_metric(std::move(metric))
+{}
+
+namespace {
+Result<json> readJsonFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return makeError(ErrorKind::BadInput, QStringLiteral("model.missing_file"),
+                         QStringLiteral("Cannot read the model file: %1").arg(file.errorString()), path);
+    }
+    return parseJson(file.readAll(), path);
+}
+} // namespace
+
+Status EnsembleModel::save(const QString &folder) const
+{
+    const QDir dir(folder);
+    if (Status s = writeJsonFile(dir.filePath(QStringLiteral("preprocess.json")), m_spec.toJson()); !s)
+        return s;
+    json members = json::array();
+    for (const EnsembleMember &m : m_members) {
+        const QString file = QStringLiteral("models/%1.json").arg(m.runId);
+        if (Status s = writeTextFile(dir.filePath(file), m.modelJson); !s)
+            return s;
+        members.push_back({{"run_id", toStd(m.runId)},
+                           {"family", toStd(familyId(m.config.family))},
+                           {"config", m.config.toJson()},
+                           {"weight", m.weight},
+                           {"features", m.config.usesLinearFeatures() ? "linear" : "tree"},
+                           {"file", toStd(file)}});
+    }
+    const json ensemble = {{"format", "baton.ensemble"},
+                           {"version", 1},
+                           {"task", m_spec.classification ? "classification" : "regression"},
+                           {"metric", toStd(m_metric)},
+                           {"members", members}};
+    return writeJsonFile(dir.filePath(QStringLiteral("ensemble.json")), ensemble);
+}
+
+Result<EnsembleModel> EnsembleModel::load(const QString &folder)
+{
+    const QDir dir(folder);
+    auto specJson = readJsonFile(dir.filePath(QStringLiteral("preprocess.json")));
+    if (!specJson)
+        return specJson.error();
+    auto spec = PreprocessSpec::fromJson(specJson.value());
+    if (!spec)
+        return spec.error();
+    auto ensembleJson = readJsonFile(dir.filePath(QStringLiteral("ensemble.json")));
+    if (!ensembleJson)
+        return ensembleJson.error();
+    const json &e = ensembleJson.value();
+    if (stringField(e, "format") != QLatin1String("baton.ensemble") || e.value("version", 0) != 1
+        || !e.contains("members") || !e["members"].is_array() || e["members"].empty()) {
+        return makeError(ErrorKind::BadInput, QStringLiteral("model.invalid"),
+                         QStringLiteral("Not a Baton ensemble (or an unsupported version)"),
+                         dir.filePath(QStringLiteral("ensemble.json")));
+    }
+    std::vector<EnsembleMember> members;
+    for (const json &m : e["members"]) {
+        auto config = CandidateConfig::fromJson(m.value("config", json::object()));
+        if (!config)
+            return config.error();
+        const QString file = stringField(m, "file");
+        if (file.contains(QLatin1String("..")))
+            return makeError(ErrorKind::BadInput, QStringLiteral("model.invalid"),
+                             QStringLiteral("Invalid model file name"), file);
+        QFile f(dir.filePath(file));
+        if (!f.open(QIODevice::ReadOnly))
+            return makeError(ErrorKind::BadInput, QStringLiteral("model.missing_file"),
+                             QStringLiteral("Missing model file"), dir.filePath(file));
+        members.push_back({stringField(m, "run_id"), config.value(), m.value("weight", 1.0), f.readAll()});
+    }
+    return EnsembleModel(std::move(spec).value(), std::move(members), stringField(e, "metric"));
+}
+
+Result<Predictions> EnsembleModel::predict(const Table &table, int threads,
+                                           const std::vector<int64_t> *rows) const
+{
+    Predictions out;
+    out.classification = m_spec.classification;
+    out.classes = m_spec.classification ? int(m_spec.classes.size()) : 0;
+
+    std::optional<XgbMatrix> treeMatrix, linearMatrix;
+    double totalWeight = 0;
+    for (const EnsembleMember &member : m_members) {
+        std::optional<XgbMatrix> &matrix = member.config.usesLinearFeatures() ? linearMatrix : treeMatrix;
+        if (!matrix) {
+            auto features = member.config.usesLinearFeatures() ? linearFeatures(m_spec, table, rows)
+                                                               : treeFeatures(m_spec, table, rows);
+            if (!features)
+                return features.error();
+            auto created = XgbMatrix::fromDense(features->values, features->rows, features->cols, threads);
+            if (!created)
+                return created.error();
+            if (!member.config.usesLinearFeatures()) {
+                if (Status s = created->setFeatureTypes(m_spec.treeFeatureTypes()); !s)
+                    return s.error();
+            }
+            matrix = std::move(created).value();
+        }
+        auto booster = XgbBooster::fromJson(member.modelJson);
+        if (!booster)
+            return booster.error();
+        if (Status s = booster->setParam("nthread", std::to_string(threads)); !s)
+            return s.error();
+        size_t groups = 1;
+        auto predicted = booster->predict(*matrix, 0, &groups);
+        if (!predicted)
+            return predicted.error();
+        const size_t n = matrix->rows();
+        const double w = member.weight;
+        totalWeight += w;
+        if (out.classification) {
+            out.probabilities.resize(n * size_t(out.classes), 0.0);
+            if (out.classes == 2 && groups == 1) {
+                for (size_t i = 0; i < n; ++i) {
+                    const double p = predicted.value()[i];
+                    out.probabilities[i * 2] += w * (1 - p);
+                    out.probabilities[i * 2 + 1] += w * p;
+                }
+            } else {
+                for (size_t i = 0; i < n * size_t(out.classes); ++i)
+                    out.probabilities[i] += w * predicted.value()[i];
+            }
+        } else {
+            out.values.resize(n, 0.0);
+            for (size_t i = 0; i < n; ++i) {
+                const double v = predicted.value()[i];
+                out.values[i] += w * (m_spec.logTarget ? std::expm1(v) : v);
+            }
+        }
+    }
+    if (totalWeight <= 0)
+        return makeError(ErrorKind::Internal, QStringLiteral("model.empty"),
+                         QStringLiteral("The ensemble has no members"));
+    for (double &p : out.probabilities)
+        p /= totalWeight;
+    for (double &v : out.values)
+        v /= totalWeight;
+    return out;
+}
+
+} // namespace baton

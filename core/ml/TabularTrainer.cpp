@@ -1,0 +1,774 @@
+#include "TabularTrainer.h"
+
+#include "core/conductor/EventNames.h"
+#include "core/ml/ResourceSampler.h"
+#include "core/ml/Split.h"
+#include "core/ml/XgbBooster.h"
+
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+namespace baton {
+
+struct TabularTrainer::Fold
+{
+    std::vector<size_t> trainPos; // positions into m_trainRows
+    std::vector<size_t> validPos;
+    std::optional<XgbMatrix> treeTrain, treeValid, linearTrain, linearValid;
+};
+
+struct TabularTrainer::FoldFit
+{
+    std::vector<double> predictions; // scoring space, in validPos order
+    int bestRound = 0;
+    bool interrupted = false;
+};
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double nowS()
+{
+    return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+}
+
+FeatureMatrix subset(const FeatureMatrix &m, const std::vector<size_t> &positions)
+{
+    FeatureMatrix out;
+    out.rows = positions.size();
+    out.cols = m.cols;
+    out.values.resize(out.rows * out.cols);
+    for (size_t i = 0; i < positions.size(); ++i) {
+        std::copy_n(m.values.begin() + std::ptrdiff_t(positions[i] * m.cols), m.cols,
+                    out.values.begin() + std::ptrdiff_t(i * m.cols));
+    }
+    return out;
+}
+
+const char *statusName(CandidateStatus status)
+{
+    switch (status) {
+    case CandidateStatus::Success: return "success";
+    case CandidateStatus::Failed: return "failed";
+    case CandidateStatus::Pruned: return "pruned";
+    case CandidateStatus::Interrupted: return "cancelled";
+    }
+    return "failed";
+}
+
+json paramsJson(const CandidateConfig &config)
+{
+    json p = json::object();
+    for (const auto &[k, v] : config.params)
+        p[k] = v;
+    return p;
+}
+
+} // namespace
+
+TabularTrainer::TabularTrainer(const Table &table, PreprocessSpec spec, std::vector<int64_t> trainRows,
+                               std::vector<int64_t> testRows, TrainerSettings settings,
+                               TrainerCallbacks callbacks)
+    : m_table(table)
+    , m_spec(std::move(spec))
+    , m_trainRows(std::move(trainRows))
+    , m_testRows(std::move(testRows))
+    , m_settings(std::move(settings))
+    , m_callbacks(std::move(callbacks))
+    , m_rng(m_settings.seed)
+{}
+
+TabularTrainer::~TabularTrainer() = default;
+
+double TabularTrainer::elapsed() const
+{
+    return nowS() - m_startS;
+}
+
+bool TabularTrainer::timeUp() const
+{
+    return m_settings.maxCandidates == 0 && elapsed() > m_searchDeadlineS;
+}
+
+bool TabularTrainer::shouldStop() const
+{
+    return m_callbacks.isStopRequested() || timeUp();
+}
+
+QString TabularTrainer::newRunId()
+{
+    // Deterministic for a seed, so reproducible runs also reproduce their ids.
+    return QStringLiteral("run_%1").arg(quint32(m_rng() & 0xffffffffu), 8, 16, QLatin1Char('0'));
+}
+
+bool TabularTrainer::better(double a, double b) const
+{
+    return higherIsBetter(m_settings.metric) ? a > b : a < b;
+}
+
+Status TabularTrainer::prepare()
+{
+    // Below ~100k cells XGBoost's per-round thread start-up costs more than it saves.
+    if (m_trainRows.size() * std::max<size_t>(1, m_spec.treeFeatureNames().size()) < 100000)
+        m_settings.threads = 1;
+    m_classes = m_spec.classification ? int(m_spec.classes.size()) : 0;
+    auto labels = targetValues(m_spec, m_table, m_trainRows);
+    if (!labels)
+        return labels.error();
+    m_labels = std::move(labels).value();
+    if (m_spec.classification) {
+        m_classTruth.resize(m_labels.size());
+        for (size_t i = 0; i < m_labels.size(); ++i)
+            m_classTruth[i] = int(m_labels[i]);
+    } else {
+        m_truth = rawTargetValues(m_table, m_spec.target, m_trainRows);
+    }
+
+    auto tree = treeFeatures(m_spec, m_table, &m_trainRows);
+    if (!tree)
+        return tree.error();
+    m_treeFeatures = std::move(tree).value();
+    if (std::find(m_settings.families.begin(), m_settings.families.end(), ModelFamily::Linear)
+        != m_settings.families.end()) {
+        auto linear = linearFeatures(m_spec, m_table, &m_trainRows);
+        if (!linear)
+            return linear.error();
+        m_linearFeatures = std::move(linear).value();
+    }
+
+    const size_t n = m_trainRows.size();
+    int k = m_settings.folds;
+    if (k <= 0)
+        k = n <= 20000 ? 5 : n <= 200000 ? 3 : 1;
+    k = int(std::min<size_t>(size_t(k), std::max<size_t>(2, n / 2)));
+    // stratification labels are indexed by table row
+    std::vector<int> byRow;
+    if (m_spec.classification) {
+        byRow.assign(size_t(m_table.rowCount()), 0);
+        for (size_t i = 0; i < n; ++i)
+            byRow[size_t(m_trainRows[i])] = m_classTruth[i];
+    }
+    if (k == 1) {
+        // a single 80/20 holdout inside the training rows for big data
+        const std::vector<int> fold = assignFolds(m_trainRows, 5, m_settings.seed, byRow);
+        Fold f;
+        for (size_t i = 0; i < n; ++i)
+            (fold[i] == 0 ? f.validPos : f.trainPos).push_back(i);
+        m_folds.push_back(std::move(f));
+    } else {
+        const std::vector<int> fold = assignFolds(m_trainRows, k, m_settings.seed, byRow);
+        m_folds.resize(size_t(k));
+        for (size_t i = 0; i < n; ++i) {
+            for (int f = 0; f < k; ++f)
+                (fold[i] == f ? m_folds[size_t(f)].validPos : m_folds[size_t(f)].trainPos).push_back(i);
+        }
+    }
+    return {};
+}
+
+Result<const XgbMatrix *> TabularTrainer::matrixFor(Fold &fold, bool linear, bool train)
+{
+    std::optional<XgbMatrix> &slot = linear ? (train ? fold.linearTrain : fold.linearValid)
+                                            : (train ? fold.treeTrain : fold.treeValid);
+    if (!slot) {
+        const std::vector<size_t> &positions = train ? fold.trainPos : fold.validPos;
+        const FeatureMatrix features = subset(linear ? m_linearFeatures : m_treeFeatures, positions);
+        auto matrix = XgbMatrix::fromDense(features.values, features.rows, features.cols, m_settings.threads);
+        if (!matrix)
+            return matrix.error();
+        std::vector<float> labels(positions.size());
+        for (size_t i = 0; i < positions.size(); ++i)
+            labels[i] = m_labels[positions[i]];
+        if (Status s = matrix->setLabels(labels); !s)
+            return s.error();
+        if (!linear) {
+            if (Status s = matrix->setFeatureTypes(m_spec.treeFeatureTypes()); !s)
+                return s.error();
+        }
+        slot = std::move(matrix).value();
+    }
+    return &*slot;
+}
+
+Result<TabularTrainer::FoldFit> TabularTrainer::fitFold(const QString &runId,
+                                                        const CandidateConfig &config, Fold &fold,
+                                                        bool emitCurve, int foldIndex)
+{
+    const bool linear = config.usesLinearFeatures();
+    auto train = matrixFor(fold, linear, true);
+    if (!train)
+        return train.error();
+    auto valid = matrixFor(fold, linear, false);
+    if (!valid)
+        return valid.error();
+    auto booster = XgbBooster::create({train.value(), valid.value()});
+    if (!booster)
+        return booster.error();
+    auto params = taskParams(m_spec.classification, m_classes, m_settings.threads, m_settings.seed);
+    const std::string evalMetric = params["eval_metric"];
+    params.insert(config.params.begin(), config.params.end());
+    if (Status s = booster->setParams(params); !s)
+        return s.error();
+
+    FoldFit fit;
+    double best = std::numeric_limits<double>::infinity();
+    int sinceBest = 0;
+    QByteArray bestLinearModel;
+    double lastProgress = 0;
+    const double foldStart = nowS();
+    for (int round = 0; round < config.maxRounds; ++round) {
+        if (m_callbacks.isCancelled())
+            return makeError(ErrorKind::Cancelled, QStringLiteral("train.cancelled"), QStringLiteral("Cancelled"));
+        if (round > 0 && shouldStop()) {
+            fit.interrupted = true;
+            break;
+        }
+        if (Status s = booster->updateOneIter(round, *train.value()); !s)
+            return s.error();
+        auto evals = booster->evalOneIter(round, {{"train", train.value()}, {"valid", valid.value()}});
+        if (!evals)
+            return evals.error();
+        const double trainValue = evals.value()["train-" + evalMetric];
+        const double validValue = evals.value()["valid-" + evalMetric];
+        if (emitCurve) {
+            for (const auto &[split, value] : {std::pair{"train", trainValue}, std::pair{"valid", validValue}}) {
+                m_callbacks.emit(events::MetricScalar, {{"run_id", toStd(runId)},
+                                                        {"name", evalMetric},
+                                                        {"split", split},
+                                                        {"step", round + 1},
+                                                        {"value", value},
+                                                        {"fold", foldIndex},
+                                                        {"target_scale", m_spec.logTarget ? "log1p" : "original"}});
+            }
+        }
+        const double now = nowS();
+        if (now - lastProgress > 0.1 || round + 1 == config.maxRounds) {
+            lastProgress = now;
+            const double pct = m_settings.maxCandidates > 0
+                                   ? 100.0 * double(m_runCounter - 1) / m_settings.maxCandidates
+                                   : std::min(100.0, 100.0 * elapsed() / m_settings.timeBudgetS);
+            const double eta = m_settings.maxCandidates > 0
+                                   ? (now - foldStart) / double(round + 1) * double(config.maxRounds - round - 1)
+                                   : std::max(0.0, m_settings.timeBudgetS - elapsed());
+            m_callbacks.emit(events::TrainProgress,
+                             {{"run_id", toStd(runId)},
+                              {"epoch", round + 1},
+                              {"epochs", config.maxRounds},
+                              {"total_epochs", config.maxRounds},
+                              {"step", foldIndex + 1},
+                              {"steps", int(m_folds.size())},
+                              {"fold", foldIndex + 1},
+                              {"folds", int(m_folds.size())},
+                              {"eta_s", eta},
+                              {"phase", "fit"},
+                              {"progress", int(pct)},
+                              {"message", toStd(QStringLiteral("%1, fold %2/%3, round %4")
+                                                    .arg(familyName(config.family))
+                                                    .arg(foldIndex + 1)
+                                                    .arg(m_folds.size())
+                                                    .arg(round + 1))},
+                              {"current_metrics", {{"train_" + evalMetric, trainValue},
+                                                   {"valid_" + evalMetric, validValue}}}});
+        }
+        if (validValue < best - 1e-12) {
+            best = validValue;
+            fit.bestRound = round + 1;
+            sinceBest = 0;
+            if (linear) {
+                auto saved = booster->saveJson();
+                if (!saved)
+                    return saved.error();
+                bestLinearModel = saved.value();
+            }
+        } else if (config.earlyStopping > 0 && ++sinceBest >= config.earlyStopping) {
+            break;
+        }
+    }
+    if (fit.bestRound == 0)
+        fit.bestRound = 1;
+
+    size_t groups = 1;
+    Result<std::vector<float>> raw = std::vector<float>{};
+    if (linear && !bestLinearModel.isEmpty()) {
+        auto bestBooster = XgbBooster::fromJson(bestLinearModel);
+        if (!bestBooster)
+            return bestBooster.error();
+        raw = bestBooster->predict(*valid.value(), 0, &groups);
+    } else {
+        raw = booster->predict(*valid.value(), linear ? 0 : fit.bestRound, &groups);
+    }
+    if (!raw)
+        return raw.error();
+    const size_t n = valid.value()->rows();
+    if (m_spec.classification) {
+        fit.predictions.resize(n * size_t(m_classes));
+        for (size_t i = 0; i < n; ++i) {
+            if (m_classes == 2 && groups == 1) {
+                fit.predictions[i * 2] = 1.0 - raw.value()[i];
+                fit.predictions[i * 2 + 1] = raw.value()[i];
+            } else {
+                for (int c = 0; c < m_classes; ++c)
+                    fit.predictions[i * size_t(m_classes) + size_t(c)] = raw.value()[i * size_t(m_classes) + size_t(c)];
+            }
+        }
+    } else {
+        fit.predictions.resize(n);
+        for (size_t i = 0; i < n; ++i)
+            fit.predictions[i] = m_spec.logTarget ? std::expm1(double(raw.value()[i])) : double(raw.value()[i]);
+    }
+    return fit;
+}
+
+double TabularTrainer::scoreRows(const std::vector<double> &predictions,
+                                 const std::vector<size_t> &positions) const
+{
+    if (m_spec.classification) {
+        std::vector<int> truth(positions.size());
+        std::vector<double> probs(positions.size() * size_t(m_classes));
+        for (size_t i = 0; i < positions.size(); ++i) {
+            truth[i] = m_classTruth[positions[i]];
+            std::copy_n(predictions.begin() + std::ptrdiff_t(i * size_t(m_classes)), m_classes,
+                        probs.begin() + std::ptrdiff_t(i * size_t(m_classes)));
+        }
+        const std::vector<int> predicted = metrics::argmax(probs, m_classes);
+        switch (m_settings.metric) {
+        case MetricId::Accuracy: return metrics::accuracy(truth, predicted);
+        case MetricId::BalancedAccuracy: return metrics::balancedAccuracy(truth, predicted, m_classes);
+        case MetricId::F1: return metrics::f1(truth, predicted, m_classes);
+        case MetricId::RocAuc: return metrics::rocAuc(truth, probs, m_classes).value_or(0.5);
+        default: return metrics::logLoss(truth, probs, m_classes);
+        }
+    }
+    std::vector<double> truth(positions.size());
+    for (size_t i = 0; i < positions.size(); ++i)
+        truth[i] = m_truth[positions[i]];
+    switch (m_settings.metric) {
+    case MetricId::Mae: return metrics::mae(truth, predictions);
+    case MetricId::R2: return metrics::r2(truth, predictions);
+    case MetricId::Rmsle: return metrics::rmsle(truth, predictions).value_or(std::numeric_limits<double>::infinity());
+    default: return metrics::rmse(truth, predictions);
+    }
+}
+
+double TabularTrainer::scoreAll(const std::vector<double> &predictions) const
+{
+    std::vector<size_t> all(m_trainRows.size());
+    std::iota(all.begin(), all.end(), 0);
+    return scoreRows(predictions, all);
+}
+
+CandidateOutcome TabularTrainer::evaluate(const CandidateConfig &config, bool mayPrune)
+{
+    CandidateOutcome out;
+    out.runId = newRunId();
+    out.config = config;
+    ++m_runCounter;
+    const double start = nowS();
+    m_callbacks.emit(events::TrainRunStarted,
+                     {{"run_id", toStd(out.runId)},
+                      {"model_id", toStd(familyId(config.family))},
+                      {"model_name", toStd(familyName(config.family))},
+                      {"label", toStd(config.label)},
+                      {"metric_primary", toStd(metricName(m_settings.metric))},
+                      {"config", {{"params", paramsJson(config)},
+                                  {"folds", int(m_folds.size())},
+                                  {"max_rounds", config.maxRounds},
+                                  {"task_type", m_spec.classification ? "classification" : "regression"},
+                                  {"target", toStd(m_spec.target)}}}});
+
+    const size_t width = m_spec.classification ? size_t(m_classes) : 1;
+    out.oof.assign(m_trainRows.size() * width, 0.0);
+    std::vector<double> foldScores;
+    bool partial = false;
+    for (size_t f = 0; f < m_folds.size(); ++f) {
+        auto fit = fitFold(out.runId, config, m_folds[f], f == 0, int(f));
+        if (!fit) {
+            out.status = fit.error().kind == ErrorKind::Cancelled ? CandidateStatus::Interrupted
+                                                                  : CandidateStatus::Failed;
+            out.error = fit.error().toString();
+            break;
+        }
+        // A fold cut short by Stop or the clock is only used when nothing else exists yet.
+        if (fit->interrupted && (m_haveBest || f > 0)) {
+            out.status = CandidateStatus::Interrupted;
+            out.error = QStringLiteral("stopped before it finished");
+            break;
+        }
+        const Fold &fold = m_folds[f];
+        for (size_t i = 0; i < fold.validPos.size(); ++i) {
+            std::copy_n(fit->predictions.begin() + std::ptrdiff_t(i * width), width,
+                        out.oof.begin() + std::ptrdiff_t(fold.validPos[i] * width));
+        }
+        out.bestRounds.push_back(fit->bestRound);
+        foldScores.push_back(scoreRows(fit->predictions, fold.validPos));
+        if (fit->interrupted) {
+            partial = true;
+            out.status = CandidateStatus::Success;
+            break;
+        }
+        if (f == 0 && mayPrune && m_haveBest && m_folds.size() > 1
+            && better(m_bestScore, foldScores[0]) && !better(foldScores[0], m_bestScore)) {
+            // successive halving: a random configuration that cannot beat the best on its
+            // first fold does not earn the remaining folds
+            const double gap = std::abs(foldScores[0] - m_bestScore) / std::max(1e-12, std::abs(m_bestScore));
+            if (gap > 0.02) {
+                out.status = CandidateStatus::Pruned;
+                out.cvScore = foldScores[0];
+                break;
+            }
+        }
+        if (f + 1 == m_folds.size())
+            out.status = CandidateStatus::Success;
+    }
+    out.runtimeS = nowS() - start;
+
+    if (out.status == CandidateStatus::Success) {
+        if (partial || foldScores.size() < m_folds.size()) {
+            out.cvScore = foldScores.front();
+            out.cvStd = 0;
+            // only the first fold's rows have predictions: keep them out of the ensemble
+            out.oof.clear();
+        } else {
+            out.cvScore = scoreAll(out.oof);
+            const double mean = std::accumulate(foldScores.begin(), foldScores.end(), 0.0) / double(foldScores.size());
+            double ss = 0;
+            for (double s : foldScores)
+                ss += (s - mean) * (s - mean);
+            out.cvStd = foldScores.size() > 1 ? std::sqrt(ss / double(foldScores.size() - 1)) : 0.0;
+        }
+        if (!m_haveBest || better(out.cvScore, m_bestScore)) {
+            m_haveBest = true;
+            m_bestScore = out.cvScore;
+            m_callbacks.emit(events::BestModelUpdated,
+                             {{"run_id", toStd(out.runId)},
+                              {"model_id", toStd(familyId(config.family))},
+                              {"model_name", toStd(familyName(config.family))},
+                              {"metric", {{"name", toStd(metricName(m_settings.metric))},
+                                          {"split", "cv"},
+                                          {"value", out.cvScore}}},
+                              {"value", out.cvScore}});
+        }
+    } else if (out.status == CandidateStatus::Failed) {
+        m_callbacks.emit(events::LogLine, {{"run_id", toStd(out.runId)},
+                                           {"level", "warn"},
+                                           {"text", toStd(QStringLiteral("%1 (%2) failed and was skipped: %3")
+                                                              .arg(familyName(config.family), config.label, out.error))},
+                                           {"source", "trainer"}});
+    }
+
+    json finalMetrics = {{"task_type", m_spec.classification ? "classification" : "regression"},
+                         {"primary", nullptr},
+                         {"metrics", json::array()}};
+    if (out.status == CandidateStatus::Success || out.status == CandidateStatus::Pruned) {
+        const char *split = out.status == CandidateStatus::Pruned ? "fold1" : "cv";
+        finalMetrics["primary"] = {{"name", toStd(metricName(m_settings.metric))}, {"split", split}, {"value", out.cvScore}};
+        finalMetrics["metrics"].push_back({{"name", toStd(metricName(m_settings.metric))}, {"split", split}, {"value", out.cvScore}});
+        if (out.status == CandidateStatus::Success && foldScores.size() > 1)
+            finalMetrics["metrics"].push_back({{"name", toStd(metricName(m_settings.metric) + QStringLiteral("_std"))}, {"split", "cv"}, {"value", out.cvStd}});
+    }
+    m_callbacks.emit(events::TrainRunFinished, {{"run_id", toStd(out.runId)},
+                                                {"status", statusName(out.status)},
+                                                {"runtime_s", out.runtimeS},
+                                                {"final_metrics", finalMetrics},
+                                                {"error", out.error.isEmpty() ? json(nullptr) : json(toStd(out.error))}});
+    return out;
+}
+
+void TabularTrainer::emitLeaderboard(const std::vector<CandidateOutcome> &candidates)
+{
+    std::vector<const CandidateOutcome *> ok;
+    for (const CandidateOutcome &c : candidates) {
+        if (c.status == CandidateStatus::Success)
+            ok.push_back(&c);
+    }
+    std::stable_sort(ok.begin(), ok.end(), [this](const CandidateOutcome *a, const CandidateOutcome *b) {
+        return better(a->cvScore, b->cvScore);
+    });
+    json rows = json::array();
+    int rank = 1;
+    for (const CandidateOutcome *c : ok) {
+        rows.push_back({{"rank", rank++},
+                        {"run_id", toStd(c->runId)},
+                        {"model", toStd(familyName(c->config.family))},
+                        {"model_id", toStd(familyId(c->config.family))},
+                        {"label", toStd(c->config.label)},
+                        {"params", paramsJson(c->config)},
+                        {"metric", c->cvScore},
+                        {"cv_std", c->cvStd},
+                        {"rounds", c->bestRounds},
+                        {"runtime_s", c->runtimeS}});
+    }
+    const json payload = {{"metric", toStd(metricName(m_settings.metric))},
+                          {"higher_is_better", higherIsBetter(m_settings.metric)},
+                          {"rows", rows},
+                          {"entries", rows},
+                          {"evaluated", candidates.size()}};
+    m_callbacks.emit(events::LeaderboardUpdated, payload);
+}
+
+std::vector<std::pair<size_t, double>> TabularTrainer::selectEnsemble(const std::vector<CandidateOutcome> &all) const
+{
+    // candidates with complete out-of-fold predictions, best first, at most 12
+    std::vector<size_t> pool;
+    for (size_t i = 0; i < all.size(); ++i) {
+        if (all[i].status == CandidateStatus::Success && !all[i].oof.empty())
+            pool.push_back(i);
+    }
+    std::stable_sort(pool.begin(), pool.end(), [&](size_t a, size_t b) { return better(all[a].cvScore, all[b].cvScore); });
+    if (pool.size() > 12)
+        pool.resize(12);
+    if (pool.empty()) {
+        // only partial candidates: the best of them alone
+        std::optional<size_t> bestPartial;
+        for (size_t i = 0; i < all.size(); ++i) {
+            if (all[i].status == CandidateStatus::Success && (!bestPartial || better(all[i].cvScore, all[*bestPartial].cvScore)))
+                bestPartial = i;
+        }
+        if (bestPartial)
+            return {{*bestPartial, 1.0}};
+        return {};
+    }
+    const size_t width = all[pool.front()].oof.size();
+    std::vector<double> sum(width, 0.0);
+    std::vector<int> counts(pool.size(), 0);
+    int total = 0;
+    double currentScore = 0;
+    for (int step = 0; step < 25; ++step) {
+        std::optional<size_t> bestJ;
+        double bestScore = 0;
+        std::vector<double> trial(width);
+        for (size_t j = 0; j < pool.size(); ++j) {
+            const std::vector<double> &p = all[pool[j]].oof;
+            for (size_t i = 0; i < width; ++i)
+                trial[i] = (sum[i] + p[i]) / double(total + 1);
+            const double s = scoreAll(trial);
+            if (!bestJ || better(s, bestScore)) {
+                bestJ = j;
+                bestScore = s;
+            }
+        }
+        if (total > 0 && !better(bestScore, currentScore) && bestScore != currentScore)
+            break; // adding anything makes it worse
+        const std::vector<double> &p = all[pool[*bestJ]].oof;
+        for (size_t i = 0; i < width; ++i)
+            sum[i] += p[i];
+        ++counts[*bestJ];
+        ++total;
+        currentScore = bestScore;
+    }
+    std::vector<std::pair<size_t, double>> weights;
+    for (size_t j = 0; j < pool.size(); ++j) {
+        if (counts[j] > 0)
+            weights.emplace_back(pool[j], double(counts[j]) / double(total));
+    }
+    return weights;
+}
+
+Result<EnsembleMember> TabularTrainer::refit(const CandidateOutcome &candidate, double weight)
+{
+    const bool linear = candidate.config.usesLinearFeatures();
+    const FeatureMatrix &features = linear ? m_linearFeatures : m_treeFeatures;
+    auto matrix = XgbMatrix::fromDense(features.values, features.rows, features.cols, m_settings.threads);
+    if (!matrix)
+        return matrix.error();
+    if (Status s = matrix->setLabels(m_labels); !s)
+        return s.error();
+    if (!linear) {
+        if (Status s = matrix->setFeatureTypes(m_spec.treeFeatureTypes()); !s)
+            return s.error();
+    }
+    auto booster = XgbBooster::create({&matrix.value()});
+    if (!booster)
+        return booster.error();
+    auto params = taskParams(m_spec.classification, m_classes, m_settings.threads, m_settings.seed);
+    params.insert(candidate.config.params.begin(), candidate.config.params.end());
+    if (Status s = booster->setParams(params); !s)
+        return s.error();
+    const double meanRounds = std::accumulate(candidate.bestRounds.begin(), candidate.bestRounds.end(), 0.0)
+                              / double(std::max<size_t>(1, candidate.bestRounds.size()));
+    // more rows than any fold saw: a few more rounds, as is common practice after CV
+    const int rounds = candidate.config.maxRounds == 1
+                           ? 1
+                           : std::max(1, int(std::lround(meanRounds * (m_folds.size() > 1 ? 1.1 : 1.0))));
+    for (int round = 0; round < rounds; ++round) {
+        if (m_callbacks.isCancelled())
+            return makeError(ErrorKind::Cancelled, QStringLiteral("train.cancelled"), QStringLiteral("Cancelled"));
+        if (Status s = booster->updateOneIter(round, matrix.value()); !s)
+            return s.error();
+    }
+    auto saved = booster->saveJson();
+    if (!saved)
+        return saved.error();
+    CandidateConfig config = candidate.config;
+    config.maxRounds = rounds;
+    return EnsembleMember{candidate.runId, config, weight, saved.value()};
+}
+
+json TabularTrainer::allMetrics(const Predictions &predictions, const std::vector<int64_t> &rows) const
+{
+    json out = json::object();
+    if (m_spec.classification) {
+        const std::vector<int> byRow = classIndices(m_spec, m_table);
+        std::vector<int> truth(rows.size());
+        for (size_t i = 0; i < rows.size(); ++i)
+            truth[i] = byRow[size_t(rows[i])];
+        const std::vector<int> predicted = predictions.predictedClass();
+        out["accuracy"] = metrics::accuracy(truth, predicted);
+        out["balanced_accuracy"] = metrics::balancedAccuracy(truth, predicted, m_classes);
+        out["f1"] = metrics::f1(truth, predicted, m_classes);
+        out["log_loss"] = metrics::logLoss(truth, predictions.probabilities, m_classes);
+        const auto auc = metrics::rocAuc(truth, predictions.probabilities, m_classes);
+        out["roc_auc"] = auc ? json(*auc) : json(nullptr);
+        return out;
+    }
+    const std::vector<double> truth = rawTargetValues(m_table, m_spec.target, rows);
+    out["rmse"] = metrics::rmse(truth, predictions.values);
+    out["mae"] = metrics::mae(truth, predictions.values);
+    out["r2"] = metrics::r2(truth, predictions.values);
+    const auto rmsle = metrics::rmsle(truth, predictions.values);
+    out["rmsle"] = rmsle ? json(*rmsle) : json(nullptr);
+    return out;
+}
+
+Result<TrainOutcome> TabularTrainer::run()
+{
+    m_startS = nowS();
+    m_searchDeadlineS = m_settings.timeBudgetS * 0.8; // the rest is for refitting and evaluating
+    if (Status s = prepare(); !s)
+        return s.error();
+
+    const QString sampleRunId = QStringLiteral("search");
+    ResourceSampler sampler([this](double cpu, double rss) {
+        m_callbacks.emit(events::ResourceStats, {{"run_id", "search"}, {"cpu_pct", cpu}, {"ram_mb", rss}});
+    });
+    m_callbacks.emit(events::SplitSummary, {{"train_rows", m_trainRows.size()},
+                                            {"test_rows", m_testRows.size()},
+                                            {"val_rows", m_folds.front().validPos.size()},
+                                            {"folds", int(m_folds.size())},
+                                            {"stratified", m_spec.classification},
+                                            {"seed", m_settings.seed}});
+
+    // the queue: every family's portfolio (interleaved so each family gets a say early),
+    // then random configurations of the families that do best
+    std::vector<CandidateConfig> queue;
+    std::vector<std::vector<CandidateConfig>> portfolios;
+    for (ModelFamily f : m_settings.families)
+        portfolios.push_back(portfolio(f, m_trainRows.size()));
+    for (size_t i = 0;; ++i) {
+        bool any = false;
+        for (const auto &p : portfolios) {
+            if (i < p.size()) {
+                queue.push_back(p[i]);
+                any = true;
+            }
+        }
+        if (!any)
+            break;
+    }
+
+    TrainOutcome outcome;
+    outcome.folds = int(m_folds.size());
+    size_t next = 0;
+    int randomIndex = 0;
+    std::mt19937_64 searchRng(m_settings.seed + 1);
+    while (true) {
+        if (m_callbacks.isCancelled())
+            return makeError(ErrorKind::Cancelled, QStringLiteral("train.cancelled"), QStringLiteral("Cancelled"));
+        if (m_haveBest && shouldStop())
+            break;
+        if (m_settings.maxCandidates > 0 && int(outcome.candidates.size()) >= m_settings.maxCandidates)
+            break;
+        CandidateConfig config;
+        bool mayPrune = false;
+        if (next < queue.size()) {
+            config = queue[next++];
+        } else {
+            // random search concentrates on gradient boosting, the family that wins most often
+            const bool gbm = std::find(m_settings.families.begin(), m_settings.families.end(),
+                                       ModelFamily::GradientBoosting) != m_settings.families.end();
+            const ModelFamily family = gbm ? ModelFamily::GradientBoosting : m_settings.families.front();
+            config = sampleConfig(family, searchRng, ++randomIndex);
+            mayPrune = true;
+        }
+        outcome.candidates.push_back(evaluate(config, mayPrune));
+        emitLeaderboard(outcome.candidates);
+        if (outcome.candidates.back().status == CandidateStatus::Interrupted && m_callbacks.isCancelled())
+            return makeError(ErrorKind::Cancelled, QStringLiteral("train.cancelled"), QStringLiteral("Cancelled"));
+        // a search whose every candidate fails is not going to recover
+        if (!m_haveBest && outcome.candidates.size() >= queue.size() && next >= queue.size())
+            break;
+    }
+    outcome.stoppedEarly = m_callbacks.isStopRequested();
+    if (!m_haveBest) {
+        QString reason;
+        for (const CandidateOutcome &c : outcome.candidates) {
+            if (!c.error.isEmpty())
+                reason = c.error;
+        }
+        return makeError(ErrorKind::Internal, QStringLiteral("train.no_model"),
+                         QStringLiteral("No candidate model could be trained%1")
+                             .arg(reason.isEmpty() ? QString() : QStringLiteral(": ") + reason));
+    }
+
+    // ensemble: refit the chosen members on every training row
+    const auto weights = selectEnsemble(outcome.candidates);
+    outcome.finalRunId = newRunId();
+    m_callbacks.emit(events::TrainRunStarted,
+                     {{"run_id", toStd(outcome.finalRunId)},
+                      {"model_id", "ensemble"},
+                      {"model_name", "Weighted ensemble"},
+                      {"metric_primary", toStd(metricName(m_settings.metric))},
+                      {"config", {{"members", weights.size()}, {"refit", "all training rows"}}}});
+    std::vector<EnsembleMember> members;
+    for (const auto &[index, weight] : weights) {
+        // past the budget, keep what is refitted (always at least the first member)
+        if (!members.empty() && m_settings.maxCandidates == 0 && elapsed() > m_settings.timeBudgetS * 0.95)
+            break;
+        auto member = refit(outcome.candidates[index], weight);
+        if (!member)
+            return member.error();
+        members.push_back(std::move(member).value());
+    }
+    double totalWeight = 0;
+    for (const EnsembleMember &m : members)
+        totalWeight += m.weight;
+    for (EnsembleMember &m : members)
+        m.weight /= totalWeight;
+    outcome.model = EnsembleModel(m_spec, std::move(members), metricName(m_settings.metric));
+
+    // the one look at the test rows
+    auto predictions = outcome.model.predict(m_table, m_settings.threads, &m_testRows);
+    if (!predictions)
+        return predictions.error();
+    outcome.testPredictions = std::move(predictions).value();
+    outcome.testMetrics = allMetrics(outcome.testPredictions, m_testRows);
+    std::stable_sort(outcome.candidates.begin(), outcome.candidates.end(),
+                     [this](const CandidateOutcome &a, const CandidateOutcome &b) {
+                         const bool okA = a.status == CandidateStatus::Success;
+                         const bool okB = b.status == CandidateStatus::Success;
+                         if (okA != okB)
+                             return okA;
+                         return okA && better(a.cvScore, b.cvScore);
+                     });
+    json metricList = json::array();
+    for (const auto &[name, value] : outcome.testMetrics.items())
+        metricList.push_back({{"name", name}, {"split", "test"}, {"value", value}});
+    const std::string primary = toStd(metricName(m_settings.metric));
+    m_callbacks.emit(events::TrainRunFinished,
+                     {{"run_id", toStd(outcome.finalRunId)},
+                      {"status", outcome.stoppedEarly ? "cancelled" : "success"},
+                      {"final_metrics", {{"task_type", m_spec.classification ? "classification" : "regression"},
+                                         {"primary", {{"name", primary}, {"split", "test"},
+                                                      {"value", outcome.testMetrics.value(primary, json(nullptr))}}},
+                                         {"metrics", metricList}}}});
+    outcome.elapsedS = elapsed();
+    return outcome;
+}
+
+} // namespace baton

@@ -1,0 +1,119 @@
+#pragma once
+
+#include "core/ml/EnsembleModel.h"
+#include "core/ml/Metrics.h"
+#include "core/ml/ModelCandidate.h"
+#include "core/ml/Preprocessor.h"
+#include "core/ml/XgbBooster.h"
+
+#include <functional>
+#include <vector>
+
+namespace baton {
+
+struct TrainerSettings
+{
+    MetricId metric = MetricId::Rmse;
+    double timeBudgetS = 120;
+    // > 0: evaluate exactly this many candidates and ignore the clock (bit-for-bit reproducible
+    // with a fixed seed); 0: search until the time budget is spent.
+    int maxCandidates = 0;
+    uint64_t seed = 42;
+    int threads = 2;
+    std::vector<ModelFamily> families = {ModelFamily::GradientBoosting, ModelFamily::RandomForest,
+                                         ModelFamily::Linear};
+    int folds = 0; // 0: 5 up to 20k rows, 3 up to 200k, else a single 80/20 holdout
+};
+
+struct TrainerCallbacks
+{
+    std::function<void(const char *name, json payload)> emit;
+    std::function<bool()> isCancelled;
+    std::function<bool()> isStopRequested;
+};
+
+enum class CandidateStatus { Success, Failed, Pruned, Interrupted };
+
+struct CandidateOutcome
+{
+    QString runId;
+    CandidateConfig config;
+    CandidateStatus status = CandidateStatus::Failed;
+    double cvScore = 0;
+    double cvStd = 0;
+    double runtimeS = 0;
+    std::vector<int> bestRounds;  // per fold
+    std::vector<double> oof;      // scoring space: values, or probabilities [rows x classes]
+    QString error;
+};
+
+struct TrainOutcome
+{
+    std::vector<CandidateOutcome> candidates; // best first (successful ones), then the rest
+    EnsembleModel model;
+    QString finalRunId;
+    Predictions testPredictions;
+    json testMetrics = json::object(); // {name: value} on the held-out test rows
+    bool stoppedEarly = false;         // the user pressed Stop (the best model so far is kept)
+    double elapsedS = 0;
+    int folds = 0;
+};
+
+// The tabular search: a portfolio of strong defaults, then random search with successive halving
+// until the budget is spent, greedy ensemble selection (Caruana et al. 2004) over out-of-fold
+// predictions, a refit of the chosen members on all training rows and one final look at the
+// test rows. Everything it reports is measured: every curve point comes from XGBoost's own
+// evaluation of that round.
+class TabularTrainer
+{
+public:
+    TabularTrainer(const Table &table, PreprocessSpec spec, std::vector<int64_t> trainRows,
+                   std::vector<int64_t> testRows, TrainerSettings settings,
+                   TrainerCallbacks callbacks);
+    ~TabularTrainer();
+
+    Result<TrainOutcome> run();
+
+private:
+    struct Fold;
+    struct FoldFit;
+
+    Status prepare();
+    Result<const XgbMatrix *> matrixFor(Fold &fold, bool linear, bool train);
+    CandidateOutcome evaluate(const CandidateConfig &config, bool mayPrune);
+    Result<FoldFit> fitFold(const QString &runId, const CandidateConfig &config, Fold &fold,
+                            bool emitCurve, int foldIndex);
+    double scoreRows(const std::vector<double> &predictions, const std::vector<size_t> &positions) const;
+    double scoreAll(const std::vector<double> &predictions) const;
+    bool better(double a, double b) const;
+    std::vector<std::pair<size_t, double>> selectEnsemble(const std::vector<CandidateOutcome> &ok) const;
+    Result<EnsembleMember> refit(const CandidateOutcome &candidate, double weight);
+    json allMetrics(const Predictions &predictions, const std::vector<int64_t> &rows) const;
+    void emitLeaderboard(const std::vector<CandidateOutcome> &candidates);
+    bool timeUp() const;
+    bool shouldStop() const;
+    double elapsed() const;
+    QString newRunId();
+
+    const Table &m_table;
+    PreprocessSpec m_spec;
+    std::vector<int64_t> m_trainRows;
+    std::vector<int64_t> m_testRows;
+    TrainerSettings m_settings;
+    TrainerCallbacks m_callbacks;
+
+    int m_classes = 0;
+    std::vector<float> m_labels;       // model space, per training row
+    std::vector<int> m_classTruth;     // classification truth per training row
+    std::vector<double> m_truth;       // regression truth (original units) per training row
+    FeatureMatrix m_treeFeatures, m_linearFeatures;
+    std::vector<Fold> m_folds;
+    std::mt19937_64 m_rng;
+    double m_startS = 0;
+    double m_searchDeadlineS = 0;
+    int m_runCounter = 0;
+    double m_bestScore = 0;
+    bool m_haveBest = false;
+};
+
+} // namespace baton

@@ -1,0 +1,210 @@
+#include "DataSourceStage.h"
+
+#include "core/conductor/EventNames.h"
+#include "core/data/CsvWriter.h"
+#include "core/data/DemoDatasets.h"
+#include "core/pipeline/ContextKeys.h"
+#include "core/pipeline/DatasetCache.h"
+#include "core/project/Assets.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QLocale>
+
+namespace baton {
+
+namespace {
+
+constexpr qsizetype kSampleRows = 200;
+
+json uploadCandidate()
+{
+    // Protocol §5.2: always the last candidate; the web UI opens its upload dialog for it.
+    return {{"id", "upload_csv"},
+            {"name", "📤 Upload Your CSV File"},
+            {"full_name", "custom_upload"},
+            {"description", "Click here to upload your own CSV dataset from your computer"},
+            {"license", "custom"},
+            {"url", nullptr},
+            {"is_upload_prompt", true},
+            {"source", "custom_upload"}};
+}
+
+json demoCandidate(const DemoDataset &demo)
+{
+    return {{"id", toStd(demo.id)},
+            {"name", toStd(demo.name)},
+            {"full_name", toStd(demo.id)},
+            {"description", toStd(demo.description)},
+            {"license", toStd(demo.licence)},
+            {"url", nullptr},
+            {"source", "builtin_demo"},
+            {"task", toStd(demo.task)},
+            {"target", toStd(demo.target)}};
+}
+
+json fileCandidate(const QFileInfo &file)
+{
+    return {{"id", "local_file"},
+            {"name", toStd(file.fileName())},
+            {"full_name", toStd(file.absoluteFilePath())},
+            {"description", toStd(QStringLiteral("Your file (%1)")
+                                      .arg(QLocale().formattedDataSize(file.size())))},
+            {"license", "custom"},
+            {"url", nullptr},
+            {"source", "local_file"},
+            {"path", toStd(file.absoluteFilePath())}};
+}
+
+bool looksLikeImageData(const QFileInfo &file)
+{
+    return file.isDir() || file.suffix().compare(QLatin1String("zip"), Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+DataSourceStage::DataSourceStage(std::shared_ptr<DatasetCache> cache)
+    : m_cache(std::move(cache))
+{}
+
+StageOutcome DataSourceStage::run(StageContext &context)
+{
+    const json &project = context.projectContext();
+    const QString prompt = stringField(project, ctx::Prompt);
+    QString dataPath = stringField(project, ctx::DataPath);
+    const QString chosenId = stringField(project, ctx::DatasetId);
+
+    // Candidates: the user's file first, then demos that fit the goal, then the upload option.
+    json candidates = json::array();
+    std::optional<DemoDataset> demo;
+    if (!dataPath.isEmpty()) {
+        candidates.push_back(fileCandidate(QFileInfo(dataPath)));
+    } else {
+        demo = demoDataset(chosenId);
+        if (!demo) {
+            const auto matches = demoDatasetsMatching(prompt);
+            if (!matches.empty())
+                demo = matches.front();
+        }
+    }
+    for (const DemoDataset &d : demoDatasets())
+        candidates.push_back(demoCandidate(d));
+    candidates.push_back(uploadCandidate());
+    context.emitEvent(events::DatasetCandidates,
+                      {{"datasets", candidates}, {"count", candidates.size()}});
+
+    if (dataPath.isEmpty() && !demo) {
+        return StageOutcome::failed(makeError(
+            ErrorKind::BadInput, QStringLiteral("data.none"),
+            QStringLiteral("No data yet: open a CSV file or choose one of the built-in demo "
+                           "datasets, then restart this stage.")));
+    }
+    if (dataPath.isEmpty()) {
+        auto materialized = materializeDemoDataset(
+            *demo, QDir(context.projectDir()).filePath(QStringLiteral("assets/data")));
+        if (!materialized)
+            return StageOutcome::failed(materialized.error());
+        dataPath = materialized.value();
+    }
+
+    const QFileInfo file(dataPath);
+    if (!file.exists()) {
+        return StageOutcome::failed(makeError(ErrorKind::BadInput, QStringLiteral("data.missing"),
+                                              QStringLiteral("The data file does not exist"),
+                                              dataPath));
+    }
+    if (looksLikeImageData(file)) {
+        return StageOutcome::failed(makeError(
+            ErrorKind::NotImplemented, QStringLiteral("data.images_unsupported"),
+            QStringLiteral("Image folders and zips are not supported in this build yet; use a CSV "
+                           "file"),
+            dataPath));
+    }
+
+    QElapsedTimer timer;
+    timer.start();
+    auto loaded = m_cache->load(file.absoluteFilePath(), nullptr, {});
+    if (!loaded)
+        return StageOutcome::failed(loaded.error());
+    const Table &table = *loaded.value();
+    if (table.rowCount() == 0 || table.columnCount() == 0) {
+        return StageOutcome::failed(makeError(ErrorKind::BadInput, QStringLiteral("data.empty"),
+                                              QStringLiteral("The file has no data rows"),
+                                              dataPath));
+    }
+    const qint64 loadMs = timer.elapsed();
+    if (context.isCancelled())
+        return StageOutcome::failed(makeError(ErrorKind::Cancelled, QStringLiteral("cancelled"),
+                                              QStringLiteral("Cancelled")));
+
+    const auto sha = sha256OfFile(file.absoluteFilePath());
+    if (!sha)
+        return StageOutcome::failed(sha.error());
+
+    // A small sample for previews (web UI, report); the data itself stays where it is.
+    const QString sampleRel = QStringLiteral("data/sample.csv");
+    const QString samplePath = QDir(context.projectDir()).filePath(QStringLiteral("assets/") + sampleRel);
+    if (Status written = writeTextFile(samplePath, tableToCsv(table, 0, kSampleRows)); !written)
+        return StageOutcome::failed(written.error());
+    const QString sampleUrl = assetUrl(context.projectId(), sampleRel);
+
+    json columns = json::array();
+    json columnTypes = json::object();
+    for (const Column &column : table.columns()) {
+        columns.push_back(toStd(column.name()));
+        columnTypes[toStd(column.name())] = toStd(columnTypeName(column.type()));
+    }
+    const qsizetype sampleRows = std::min(table.rowCount(), kSampleRows);
+    context.emitEvent(events::DatasetSampleReady, {{"asset_url", toStd(sampleUrl)},
+                                                   {"columns", columns},
+                                                   {"n_rows", sampleRows},
+                                                   {"total_rows", table.rowCount()}});
+    context.emitEvent(events::ArtifactAdded,
+                      {{"artifact",
+                        {{"id", "dataset_sample"},
+                         {"type", "dataset_sample"},
+                         {"name", "Dataset sample"},
+                         {"url", toStd(sampleUrl)},
+                         {"meta", {{"rows", sampleRows}}}}}});
+
+    const QString datasetId = demo ? demo->id : QStringLiteral("local_file");
+    const json dataset = {{"id", toStd(datasetId)},
+                          {"name", toStd(demo ? demo->name : file.fileName())},
+                          {"source", demo ? "builtin_demo" : "local_file"},
+                          {"path", toStd(file.absoluteFilePath())},
+                          {"rows", table.rowCount()},
+                          {"columns", columns},
+                          {"column_types", columnTypes},
+                          {"encoding", toStd(textEncodingName(table.encoding()))},
+                          {"size_bytes", file.size()},
+                          {"sha256", toStd(sha.value())},
+                          {"load_ms", loadMs}};
+    context.emitEvent(events::DatasetSelected,
+                      {{"dataset_id", toStd(datasetId)},
+                       {"dataset", dataset},
+                       {"message", toStd(QStringLiteral("Dataset ready: %1 rows, %2 columns")
+                                             .arg(table.rowCount())
+                                             .arg(table.columnCount()))}});
+
+    json patch = {{ctx::Dataset, dataset},
+                  {ctx::DataPath, toStd(file.absoluteFilePath())},
+                  {ctx::DatasetId, toStd(datasetId)}};
+    // A demo chosen here brings its target when the goal did not name a column of it.
+    const QString target = stringField(project, ctx::Target);
+    if (demo && (target.isEmpty() || !table.columnIndex(target)))
+        patch[ctx::Target] = toStd(demo->target);
+
+    const QLocale locale;
+    const QString summary = QStringLiteral("Using “%1”: %2 rows × %3 columns (%4).")
+                                .arg(demo ? demo->name : file.fileName(),
+                                     locale.toString(table.rowCount()),
+                                     locale.toString(table.columnCount()),
+                                     textEncodingName(table.encoding()));
+    return StageOutcome::waiting(summary,
+                                 {QStringLiteral("Confirm to profile the data"),
+                                  QStringLiteral("Choose another dataset")},
+                                 std::move(patch));
+}
+
+} // namespace baton

@@ -1,0 +1,193 @@
+#include "TrainStage.h"
+
+#include "StageSupport.h"
+
+#include "core/conductor/EventNames.h"
+#include "core/data/CsvWriter.h"
+#include "core/ml/TabularTrainer.h"
+#include "core/pipeline/ContextKeys.h"
+#include "core/pipeline/DatasetCache.h"
+#include "core/project/Assets.h"
+
+#include <QFile>
+#include <QLocale>
+#include <QThread>
+
+namespace baton {
+
+namespace {
+
+Result<json> readJson(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return makeError(ErrorKind::NotFound, QStringLiteral("train.missing_file"),
+                         QStringLiteral("Missing %1: run PREPROCESS again").arg(path));
+    }
+    return parseJson(file.readAll(), path);
+}
+
+std::vector<ModelFamily> familiesFor(const QString &modelId)
+{
+    if (const auto family = familyFromId(modelId))
+        return {*family};
+    return {ModelFamily::GradientBoosting, ModelFamily::RandomForest, ModelFamily::Linear};
+}
+
+QByteArray predictionsCsv(const PreprocessSpec &spec, const Table &table, const std::vector<int64_t> &rows,
+                          const Predictions &predictions)
+{
+    QByteArray out = "row," + spec.target.toUtf8() + ",prediction";
+    if (predictions.classification) {
+        for (const QString &c : spec.classes)
+            out += ",p_" + c.toUtf8();
+    }
+    out += '\n';
+    const auto targetIndex = table.columnIndex(spec.target);
+    const std::vector<int> predicted = predictions.predictedClass();
+    for (size_t i = 0; i < rows.size(); ++i) {
+        out += QByteArray::number(rows[i]) + ',';
+        out += table.cellText(rows[i], *targetIndex).toUtf8() + ',';
+        if (predictions.classification) {
+            out += spec.classes.at(predicted[i]).toUtf8();
+            for (int c = 0; c < predictions.classes; ++c)
+                out += ',' + QByteArray::number(predictions.probabilities[i * size_t(predictions.classes) + size_t(c)], 'g', 17);
+        } else {
+            out += QByteArray::number(predictions.values[i], 'g', 17);
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+} // namespace
+
+TrainStage::TrainStage(std::shared_ptr<DatasetCache> cache)
+    : m_cache(std::move(cache))
+{}
+
+StageOutcome TrainStage::run(StageContext &context)
+{
+    const json &project = context.projectContext();
+    auto loaded = m_cache->load(stringField(project, ctx::DataPath));
+    if (!loaded)
+        return StageOutcome::failed(loaded.error());
+    const Table &table = *loaded.value();
+
+    auto specJson = readJson(stage::assetPath(context, QStringLiteral("model/preprocess.json")));
+    if (!specJson)
+        return StageOutcome::failed(specJson.error());
+    auto spec = PreprocessSpec::fromJson(specJson.value());
+    if (!spec)
+        return StageOutcome::failed(spec.error());
+    auto splitJson = readJson(stage::assetPath(context, QStringLiteral("data/split.json")));
+    if (!splitJson)
+        return StageOutcome::failed(splitJson.error());
+    const auto trainRows = splitJson->value("train_rows", std::vector<int64_t>{});
+    const auto testRows = splitJson->value("test_rows", std::vector<int64_t>{});
+    for (const auto *rows : {&trainRows, &testRows}) {
+        for (int64_t r : *rows) {
+            if (r < 0 || r >= table.rowCount())
+                return stage::fail(ErrorKind::BadInput, "train.stale_split",
+                                   QStringLiteral("The saved split does not fit the data any more: run PREPROCESS again"));
+        }
+    }
+
+    TrainerSettings settings;
+    settings.metric = stage::resolveMetric(stringField(project, ctx::Metric), spec->classification,
+                                           int(spec->classes.size()));
+    settings.timeBudgetS = std::max(1, project.value(ctx::TimeBudgetS, 120));
+    settings.maxCandidates = std::max(0, project.value("max_models", 0));
+    settings.seed = stage::seedFrom(project);
+    settings.threads = std::max(1, QThread::idealThreadCount());
+    settings.families = familiesFor(stringField(project, "model_id", QStringLiteral("auto")));
+
+    TrainerCallbacks callbacks{
+        [&context](const char *name, json payload) { context.emitEvent(name, std::move(payload)); },
+        [&context] { return context.isCancelled(); },
+        [&context] { return context.isStopRequested(); }};
+    context.log(QStringLiteral("info"),
+                settings.maxCandidates > 0
+                    ? QStringLiteral("Training: %1 candidates, seed %2").arg(settings.maxCandidates).arg(settings.seed)
+                    : QStringLiteral("Training: %1 s budget, seed %2").arg(settings.timeBudgetS).arg(settings.seed),
+                QStringLiteral("trainer"));
+    TabularTrainer trainer(table, spec.value(), trainRows, testRows, settings, callbacks);
+    auto outcome = trainer.run();
+    if (!outcome)
+        return StageOutcome::failed(outcome.error());
+
+    // the model as export and `baton predict` will load it
+    if (Status s = outcome->model.save(stage::assetPath(context, QStringLiteral("model"))); !s)
+        return StageOutcome::failed(s.error());
+    stage::announceArtifact(context, QStringLiteral("model"), QStringLiteral("model"), QStringLiteral("Trained model"),
+                            QStringLiteral("model/ensemble.json"),
+                            {{"members", outcome->model.members().size()}, {"format", "xgboost-json"}});
+    const QString predictionsRel = QStringLiteral("model/test_predictions.csv");
+    if (Status s = writeTextFile(stage::assetPath(context, predictionsRel),
+                                 predictionsCsv(spec.value(), table, testRows, outcome->testPredictions));
+        !s)
+        return StageOutcome::failed(s.error());
+    stage::announceArtifact(context, QStringLiteral("test_predictions"), QStringLiteral("predictions"),
+                            QStringLiteral("Test predictions"), predictionsRel, {{"rows", testRows.size()}});
+
+    const std::string primary = toStd(metricName(settings.metric));
+    json metricList = json::array();
+    for (const auto &[name, value] : outcome->testMetrics.items())
+        metricList.push_back({{"name", name}, {"split", "test"}, {"value", value}});
+    const json finalMetrics = {{"task_type", spec->classification ? "classification" : "regression"},
+                               {"primary", {{"name", primary}, {"split", "test"},
+                                            {"value", outcome->testMetrics.value(primary, json(nullptr))}}},
+                               {"metrics", metricList},
+                               {"values", outcome->testMetrics}};
+    context.emitEvent(events::TrainComplete, {{"run_id", toStd(outcome->finalRunId)},
+                                              {"metrics", outcome->testMetrics},
+                                              {"primary_metric", primary},
+                                              {"stopped_early", outcome->stoppedEarly}});
+
+    json leaderboard = json::array();
+    int successful = 0;
+    for (const CandidateOutcome &c : outcome->candidates) {
+        if (c.status != CandidateStatus::Success)
+            continue;
+        ++successful;
+        if (leaderboard.size() < 10) {
+            leaderboard.push_back({{"run_id", toStd(c.runId)},
+                                   {"model_id", toStd(familyId(c.config.family))},
+                                   {"label", toStd(c.config.label)},
+                                   {"cv_score", c.cvScore},
+                                   {"cv_std", c.cvStd},
+                                   {"runtime_s", c.runtimeS}});
+        }
+    }
+    json members = json::array();
+    QStringList memberNames;
+    for (const EnsembleMember &m : outcome->model.members()) {
+        members.push_back({{"run_id", toStd(m.runId)}, {"model_id", toStd(familyId(m.config.family))}, {"weight", m.weight}});
+        memberNames << QStringLiteral("%1 %2%").arg(familyName(m.config.family)).arg(qRound(m.weight * 100));
+    }
+    json patch = {{ctx::FinalMetrics, finalMetrics},
+                  {"model", {{"dir", "model"}, {"run_id", toStd(outcome->finalRunId)}, {"members", members}}},
+                  {"leaderboard", leaderboard},
+                  {"search", {{"candidates", outcome->candidates.size()},
+                              {"successful", successful},
+                              {"folds", outcome->folds},
+                              {"elapsed_s", outcome->elapsedS},
+                              {"stopped_early", outcome->stoppedEarly},
+                              {"time_budget_s", settings.timeBudgetS},
+                              {"max_models", settings.maxCandidates}}}};
+
+    const QLocale locale;
+    const json primaryValue = outcome->testMetrics.value(primary, json(nullptr));
+    const QString summary =
+        QStringLiteral("%1 %2 candidates in %3 s (%4-fold cross-validation). Final model: %5. Test %6: %7.")
+            .arg(outcome->stoppedEarly ? QStringLiteral("Stopped early after") : QStringLiteral("Trained"))
+            .arg(outcome->candidates.size())
+            .arg(locale.toString(outcome->elapsedS, 'f', 1))
+            .arg(outcome->folds)
+            .arg(memberNames.join(QStringLiteral(", ")))
+            .arg(QString::fromStdString(primary))
+            .arg(primaryValue.is_number() ? locale.toString(primaryValue.get<double>(), 'g', 5) : QStringLiteral("n/a"));
+    return StageOutcome::waiting(summary, {QStringLiteral("Confirm to review the results")}, std::move(patch));
+}
+
+} // namespace baton

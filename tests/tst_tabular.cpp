@@ -1,0 +1,347 @@
+// The tabular engine on small real datasets: preprocessing fitted on training rows, the search,
+// the ensemble, the one look at the test split, saving/loading the model, cancel and stop.
+
+#include "core/conductor/EventNames.h"
+#include "core/data/CsvReader.h"
+#include "core/ml/Split.h"
+#include "core/ml/TabularTrainer.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <atomic>
+#include <cmath>
+
+using namespace baton;
+
+namespace {
+
+Table load(const char *name)
+{
+    auto table = readCsv(QStringLiteral(BATON_TEST_DATA_DIR "/%1").arg(QLatin1String(name)));
+    if (!table)
+        qFatal("cannot read %s: %s", name, qPrintable(table.error().toString()));
+    return std::move(table).value();
+}
+
+struct Setup
+{
+    PreprocessSpec spec;
+    DataSplit split;
+};
+
+Setup prepare(const Table &table, const QString &target, bool classification, uint64_t seed = 7)
+{
+    PreprocessSpec probe;
+    probe.target = target;
+    probe.classification = classification;
+    const auto rows = rowsWithTarget(table, target);
+    std::vector<int> labels;
+    if (classification) {
+        // stratify on the raw class text, mapped to indices
+        auto spec = fitPreprocess(table, rows, {target, true, {}, 30});
+        labels = classIndices(spec.value(), table);
+    }
+    Setup s;
+    s.split = splitTrainTest(table.rowCount(), 0.2, seed, labels);
+    auto spec = fitPreprocess(table, s.split.train, {target, classification, {}, 30});
+    if (!spec)
+        qFatal("%s", qPrintable(spec.error().toString()));
+    s.spec = spec.value();
+    return s;
+}
+
+struct Recorder
+{
+    std::vector<std::pair<std::string, json>> events;
+    std::atomic<bool> cancel{false};
+    std::atomic<bool> stop{false};
+    std::function<void(const std::string &)> onEvent;
+
+    TrainerCallbacks callbacks()
+    {
+        return {[this](const char *name, json payload) {
+                    events.emplace_back(name, std::move(payload));
+                    if (onEvent)
+                        onEvent(name);
+                },
+                [this] { return cancel.load(); }, [this] { return stop.load() || cancel.load(); }};
+    }
+    size_t count(const char *name) const
+    {
+        return size_t(std::count_if(events.begin(), events.end(),
+                                    [&](const auto &e) { return e.first == name; }));
+    }
+};
+
+TrainerSettings quick(MetricId metric, int candidates, uint64_t seed = 7)
+{
+    TrainerSettings s;
+    s.metric = metric;
+    s.maxCandidates = candidates;
+    s.seed = seed;
+    s.threads = qEnvironmentVariableIntValue("BATON_TEST_THREADS") ? qEnvironmentVariableIntValue("BATON_TEST_THREADS") : 2;
+    s.folds = 3;
+    return s;
+}
+
+} // namespace
+
+class TestTabular : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void splitIsStratifiedAndDeterministic();
+    void preprocessingIsFittedOnTrainingRowsOnly();
+    void specRoundTripsThroughJson();
+    void predictionRejectsBadSchemas();
+    void badTargetsAreClearErrors();
+    void multiclassIris();
+    void binaryBreastCancer();
+    void regressionDiabetes();
+    void savedModelPredictsIdentically();
+    void seededIterationBudgetIsReproducible();
+    void cancelAfterFirstIteration();
+    void stopKeepsTheBestModelSoFar();
+};
+
+void TestTabular::splitIsStratifiedAndDeterministic()
+{
+    std::vector<int> labels(100);
+    for (int i = 0; i < 100; ++i)
+        labels[size_t(i)] = i < 90 ? 0 : 1;
+    const DataSplit a = splitTrainTest(100, 0.2, 3, labels);
+    const DataSplit b = splitTrainTest(100, 0.2, 3, labels);
+    QCOMPARE(a.test, b.test);
+    QCOMPARE(a.test.size(), size_t(20));
+    const auto minority = std::count_if(a.test.begin(), a.test.end(), [&](int64_t r) { return labels[size_t(r)] == 1; });
+    QCOMPARE(minority, 2); // 10 % of the test split, as in the data
+    QVERIFY(splitTrainTest(100, 0.2, 4, labels).test != a.test);
+    const auto folds = assignFolds(a.train, 5, 3, labels);
+    for (int f = 0; f < 5; ++f)
+        QCOMPARE(std::count(folds.begin(), folds.end(), f), 16);
+}
+
+void TestTabular::preprocessingIsFittedOnTrainingRowsOnly()
+{
+    const Table table = load("ames_housing.csv");
+    const std::vector<int64_t> firstHalf = [&] {
+        std::vector<int64_t> r;
+        for (int64_t i = 0; i < table.rowCount() / 2; ++i)
+            r.push_back(i);
+        return r;
+    }();
+    auto spec = fitPreprocess(table, firstHalf, {QStringLiteral("Sale_Price"), false, {}, 30});
+    QVERIFY2(spec.ok(), qPrintable(spec.ok() ? QString() : spec.error().toString()));
+    const auto rule = std::find_if(spec->columns.begin(), spec->columns.end(),
+                                   [](const ColumnRule &r) { return r.name == QLatin1String("Lot_Area"); });
+    QVERIFY(rule != spec->columns.end());
+    // the median of the first half only
+    std::vector<double> values;
+    const Column &lot = table.column(*table.columnIndex(QStringLiteral("Lot_Area")));
+    for (int64_t r : firstHalf)
+        values.push_back(double(lot.int64Values()[size_t(r)]));
+    std::sort(values.begin(), values.end());
+    const double expected = values.size() % 2 ? values[values.size() / 2]
+                                              : (values[values.size() / 2 - 1] + values[values.size() / 2]) / 2;
+    QCOMPARE(rule->median, expected);
+    QVERIFY(spec->logTarget); // Sale_Price is positive and right-skewed
+    QVERIFY(std::none_of(spec->columns.begin(), spec->columns.end(),
+                         [](const ColumnRule &r) { return r.name == QLatin1String("Sale_Price"); }));
+}
+
+void TestTabular::specRoundTripsThroughJson()
+{
+    const Table table = load("seattle_weather.csv");
+    auto spec = fitPreprocess(table, rowsWithTarget(table, QStringLiteral("weather")),
+                              {QStringLiteral("weather"), true, {{QStringLiteral("wind"), QStringLiteral("user choice")}}, 30});
+    QVERIFY(spec.ok());
+    QCOMPARE(spec->classes.size(), 5);
+    QCOMPARE(spec->excluded.size(), size_t(1));
+    const auto back = PreprocessSpec::fromJson(json::parse(toStrictJson(spec->toJson())));
+    QVERIFY(back.ok());
+    QCOMPARE(toStrictJson(back->toJson()), toStrictJson(spec->toJson()));
+    // dates became parts
+    QVERIFY(std::find(spec->treeFeatureNames().begin(), spec->treeFeatureNames().end(), "date_month")
+            != spec->treeFeatureNames().end());
+}
+
+void TestTabular::predictionRejectsBadSchemas()
+{
+    const Table train = load("iris.csv");
+    auto spec = fitPreprocess(train, rowsWithTarget(train, QStringLiteral("target")), {QStringLiteral("target"), true, {}, 30});
+    QVERIFY(spec.ok());
+    const QString first = train.column(0).name();
+
+    // a missing column
+    auto missing = readCsvBytes("x,y\n1,2\n");
+    auto r1 = treeFeatures(spec.value(), missing.value());
+    QVERIFY(!r1.ok());
+    QCOMPARE(r1.error().kind, ErrorKind::BadInput);
+    QVERIFY(r1.error().message.contains(QLatin1String("is missing")));
+
+    // text where numbers were trained, reported with its row
+    QByteArray csv;
+    for (int c = 0; c < train.columnCount(); ++c)
+        csv += (c ? "," : "") + ("\"" + train.column(c).name().toUtf8() + "\"");
+    csv += "\n5.1,3.5,1.4,0.2,0\nabc,3.0,1.4,0.2,0\n";
+    auto bad = readCsvBytes(csv);
+    QVERIFY(bad.ok());
+    auto r2 = treeFeatures(spec.value(), bad.value());
+    QVERIFY(!r2.ok());
+    QVERIFY2(r2.error().message.contains(QLatin1String("row 2")), qPrintable(r2.error().message));
+
+    // reordered columns are fine
+    QByteArray reordered = "\"" + train.column(3).name().toUtf8() + "\",\"" + train.column(2).name().toUtf8() + "\",\""
+                           + train.column(1).name().toUtf8() + "\",\"" + first.toUtf8() + "\"\n0.2,1.4,3.5,5.1\n0.3,1.5,3.6,5.2\n";
+    auto ok = readCsvBytes(reordered);
+    QVERIFY(ok.ok());
+    auto r3 = treeFeatures(spec.value(), ok.value());
+    QVERIFY2(r3.ok(), qPrintable(r3.ok() ? QString() : r3.error().toString()));
+    QCOMPARE(r3->values[0], 5.1f);
+}
+
+void TestTabular::badTargetsAreClearErrors()
+{
+    auto constant = readCsvBytes("a,y\n1,5\n2,5\n3,5\n4,5\n");
+    auto rows = rowsWithTarget(constant.value(), QStringLiteral("y"));
+    auto r1 = fitPreprocess(constant.value(), rows, {QStringLiteral("y"), false, {}, 30});
+    QVERIFY(!r1.ok());
+    QVERIFY(r1.error().message.contains(QLatin1String("constant")));
+    auto r2 = fitPreprocess(constant.value(), rows, {QStringLiteral("y"), true, {}, 30});
+    QVERIFY(!r2.ok());
+    QVERIFY(r2.error().message.contains(QLatin1String("single class")));
+    auto r3 = fitPreprocess(constant.value(), rows, {QStringLiteral("nope"), false, {}, 30});
+    QVERIFY(!r3.ok());
+    QCOMPARE(r3.error().kind, ErrorKind::BadInput);
+    auto text = readCsvBytes("a,y\n1,red\n2,blue\n3,red\n4,blue\n");
+    auto r4 = fitPreprocess(text.value(), rowsWithTarget(text.value(), QStringLiteral("y")), {QStringLiteral("y"), false, {}, 30});
+    QVERIFY(!r4.ok());
+    QVERIFY(r4.error().message.contains(QLatin1String("classification")));
+}
+
+void TestTabular::multiclassIris()
+{
+    const Table table = load("iris.csv");
+    Setup s = prepare(table, QStringLiteral("target"), true);
+    Recorder rec;
+    TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, quick(MetricId::Accuracy, 4), rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().toString()));
+    QVERIFY2(outcome->testMetrics["accuracy"].get<double>() >= 0.85, outcome->testMetrics.dump().c_str());
+    QCOMPARE(outcome->testPredictions.classes, 3);
+    QCOMPARE(outcome->testPredictions.probabilities.size(), s.split.test.size() * 3);
+    QVERIFY(rec.count(events::TrainRunStarted) >= 5); // 4 candidates + the ensemble
+    QVERIFY(rec.count(events::MetricScalar) > 10);
+    QVERIFY(rec.count(events::LeaderboardUpdated) == 4);
+    QVERIFY(rec.count(events::BestModelUpdated) >= 1);
+    // every curve point is a real per-round evaluation: steps strictly increase per run and split
+    std::map<std::string, int> lastStep;
+    for (const auto &[name, payload] : rec.events) {
+        if (name != events::MetricScalar)
+            continue;
+        const std::string key = payload["run_id"].get<std::string>() + payload["split"].get<std::string>();
+        QVERIFY(payload["step"].get<int>() > lastStep[key]);
+        lastStep[key] = payload["step"].get<int>();
+        QVERIFY(std::isfinite(payload["value"].get<double>()));
+    }
+}
+
+void TestTabular::binaryBreastCancer()
+{
+    const Table table = load("breast_cancer.csv");
+    Setup s = prepare(table, QStringLiteral("target"), true);
+    Recorder rec;
+    TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, quick(MetricId::RocAuc, 3), rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY(outcome.ok());
+    QVERIFY2(outcome->testMetrics["roc_auc"].get<double>() > 0.95, outcome->testMetrics.dump().c_str());
+}
+
+void TestTabular::regressionDiabetes()
+{
+    const Table table = load("diabetes.csv");
+    Setup s = prepare(table, QStringLiteral("target"), false);
+    Recorder rec;
+    TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, quick(MetricId::Rmse, 4), rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY(outcome.ok());
+    QVERIFY2(outcome->testMetrics["r2"].get<double>() > 0.3, outcome->testMetrics.dump().c_str());
+    QVERIFY(outcome->testMetrics["rmse"].get<double>() < 70);
+    QVERIFY(!outcome->model.members().empty());
+}
+
+void TestTabular::savedModelPredictsIdentically()
+{
+    const Table table = load("diabetes.csv");
+    Setup s = prepare(table, QStringLiteral("target"), false);
+    Recorder rec;
+    TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, quick(MetricId::Rmse, 3), rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY(outcome.ok());
+    QTemporaryDir dir;
+    QVERIFY(outcome->model.save(dir.path()).ok());
+    auto loaded = EnsembleModel::load(dir.path());
+    QVERIFY2(loaded.ok(), qPrintable(loaded.ok() ? QString() : loaded.error().toString()));
+    auto again = loaded->predict(table, 2, &s.split.test);
+    QVERIFY(again.ok());
+    QCOMPARE(again->values.size(), outcome->testPredictions.values.size());
+    for (size_t i = 0; i < again->values.size(); ++i)
+        QVERIFY(std::abs(again->values[i] - outcome->testPredictions.values[i]) <= 1e-6);
+}
+
+void TestTabular::seededIterationBudgetIsReproducible()
+{
+    const Table table = load("wine.csv");
+    Setup s = prepare(table, QStringLiteral("target"), true);
+    std::vector<double> first;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        Recorder rec;
+        TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, quick(MetricId::LogLoss, 3, 11), rec.callbacks());
+        auto outcome = trainer.run();
+        QVERIFY(outcome.ok());
+        if (attempt == 0)
+            first = outcome->testPredictions.probabilities;
+        else
+            QCOMPARE(outcome->testPredictions.probabilities, first); // bit for bit
+    }
+}
+
+void TestTabular::cancelAfterFirstIteration()
+{
+    const Table table = load("iris.csv");
+    Setup s = prepare(table, QStringLiteral("target"), true);
+    Recorder rec;
+    rec.onEvent = [&](const std::string &name) {
+        if (name == events::MetricScalar)
+            rec.cancel = true;
+    };
+    TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, quick(MetricId::Accuracy, 4), rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY(!outcome.ok());
+    QCOMPARE(outcome.error().kind, ErrorKind::Cancelled);
+    QVERIFY(rec.count(events::MetricScalar) <= 2); // train + valid of the first round, then nothing
+}
+
+void TestTabular::stopKeepsTheBestModelSoFar()
+{
+    const Table table = load("breast_cancer.csv");
+    Setup s = prepare(table, QStringLiteral("target"), true);
+    Recorder rec;
+    rec.onEvent = [&](const std::string &name) {
+        if (name == events::LeaderboardUpdated)
+            rec.stop = true; // after the first candidate finished
+    };
+    TrainerSettings settings = quick(MetricId::LogLoss, 0);
+    settings.timeBudgetS = 600;
+    TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, settings, rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().toString()));
+    QVERIFY(outcome->stoppedEarly);
+    QVERIFY(outcome->testMetrics["accuracy"].get<double>() > 0.9);
+    QVERIFY(!outcome->model.members().empty());
+}
+
+QTEST_GUILESS_MAIN(TestTabular)
+#include "tst_tabular.moc"
