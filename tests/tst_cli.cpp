@@ -132,10 +132,13 @@ void TestCli::runPrintsEventsEqualToTheStoredLog()
     {
         QFile file(csv);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("x,y\n1,2\n3,4\n5,6\n");
+        QByteArray rows = "x,colour,y\n";
+        for (int i = 0; i < 60; ++i)
+            rows += QByteArray::number(i) + (i % 3 ? ",red," : ",blue,") + QByteArray::number(2 * i + i % 5) + '\n';
+        file.write(rows);
     }
     const QString workspace = dir.filePath(QStringLiteral("ws"));
-    const Outcome outcome = baton({QStringLiteral("run"), QStringLiteral("--data"), csv,
+    const Outcome outcome = baton({QStringLiteral("run"), QStringLiteral("--data"), csv, QStringLiteral("--time-budget"), QStringLiteral("5"),
                                    QStringLiteral("--prompt"), QStringLiteral("predict y"),
                                    QStringLiteral("--out"), dir.filePath(QStringLiteral("out")),
                                    QStringLiteral("--workspace"), workspace,

@@ -423,6 +423,16 @@ CandidateOutcome TabularTrainer::evaluate(const CandidateConfig &config, bool ma
                 break;
             }
         }
+        if (f == 0 && m_haveBest && m_settings.maxCandidates == 0 && m_folds.size() > 1) {
+            // a candidate whose remaining folds cannot finish before the deadline is not started
+            const double perFold = nowS() - start;
+            const double left = m_searchDeadlineS - elapsed();
+            if (perFold * double(m_folds.size() - 1) > left) {
+                out.status = CandidateStatus::Interrupted;
+                out.error = QStringLiteral("would not finish within the time budget");
+                break;
+            }
+        }
         if (f + 1 == m_folds.size())
             out.status = CandidateStatus::Success;
     }

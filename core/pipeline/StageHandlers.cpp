@@ -7,6 +7,8 @@
 #include "core/pipeline/stages/PreprocessStage.h"
 #include "core/pipeline/stages/ProfileStage.h"
 #include "core/pipeline/stages/TrainStage.h"
+#include "core/review/ExportStage.h"
+#include "core/review/ReviewStage.h"
 
 namespace baton {
 
@@ -20,8 +22,8 @@ void installStageHandlers(Conductor &conductor)
     conductor.setHandler(StageId::Preprocess, std::make_shared<PreprocessStage>(cache));
     conductor.setHandler(StageId::ModelSelect, std::make_shared<ModelSelectStage>());
     conductor.setHandler(StageId::Train, std::make_shared<TrainStage>(cache));
-    // REVIEW_EDIT and EXPORT are registered as their issues land; until then they
-    // fail visibly with "not available in this build".
+    conductor.setHandler(StageId::ReviewEdit, std::make_shared<ReviewStage>());
+    conductor.setHandler(StageId::Export, std::make_shared<ExportStage>(cache));
 }
 
 } // namespace baton

@@ -3,6 +3,7 @@
 #include "core/conductor/EventNames.h"
 #include "core/data/CsvWriter.h"
 #include "core/data/DemoDatasets.h"
+#include "core/data/ImageFolder.h"
 #include "core/pipeline/ContextKeys.h"
 #include "core/pipeline/DatasetCache.h"
 #include "core/project/Assets.h"
@@ -62,6 +63,53 @@ bool looksLikeImageData(const QFileInfo &file)
     return file.isDir() || file.suffix().compare(QLatin1String("zip"), Qt::CaseInsensitive) == 0;
 }
 
+// A folder or zip of images: summarised and shown (so the user sees what they gave us), then
+// failed visibly, because training on images is the vision issue's work, not this build's.
+StageOutcome imageDataOutcome(StageContext &context, const QFileInfo &file)
+{
+    // StageContext exposes no JobToken; the summary is header-only and checked after it returns.
+    auto summary = summariseImageFolder(file.absoluteFilePath());
+    if (!summary)
+        return StageOutcome::failed(summary.error());
+    if (context.isCancelled())
+        return StageOutcome::failed(makeError(ErrorKind::Cancelled, QStringLiteral("cancelled"),
+                                              QStringLiteral("Cancelled")));
+
+    const json summaryJson = summary->toJson();
+    const QString rel = QStringLiteral("data/image_summary.json");
+    const QString summaryPath =
+        QDir(context.projectDir()).filePath(QStringLiteral("assets/") + rel);
+    if (Status written = writeJsonFile(summaryPath, summaryJson); !written)
+        return StageOutcome::failed(written.error());
+    const QString url = assetUrl(context.projectId(), rel);
+
+    // The DATASET_SAMPLE_READY shape, with the class table as the "sample" of an image dataset.
+    context.emitEvent(events::DatasetSampleReady, {{"asset_url", toStd(url)},
+                                                   {"kind", "image_folder"},
+                                                   {"columns", json::array({"name", "count"})},
+                                                   {"n_rows", summary->classCount()},
+                                                   {"total_rows", summary->imageCount},
+                                                   {"image_summary", summaryJson}});
+    context.emitEvent(events::ArtifactAdded,
+                      {{"artifact",
+                        {{"id", "image_summary"},
+                         {"type", "image_summary"},
+                         {"name", "Image folder summary"},
+                         {"url", toStd(url)},
+                         {"meta",
+                          {{"images", summary->imageCount},
+                           {"classes", summary->classCount()},
+                           {"unreadable", summary->unreadable.size()}}}}}});
+
+    return StageOutcome::failed(makeError(
+        ErrorKind::NotImplemented, QStringLiteral("data.images_unsupported"),
+        QStringLiteral("Image classification training is not available in this build yet; the "
+                       "folder has %1 images in %2 classes")
+            .arg(summary->imageCount)
+            .arg(summary->classCount()),
+        file.absoluteFilePath()));
+}
+
 } // namespace
 
 DataSourceStage::DataSourceStage(std::shared_ptr<DatasetCache> cache)
@@ -114,13 +162,8 @@ StageOutcome DataSourceStage::run(StageContext &context)
                                               QStringLiteral("The data file does not exist"),
                                               dataPath));
     }
-    if (looksLikeImageData(file)) {
-        return StageOutcome::failed(makeError(
-            ErrorKind::NotImplemented, QStringLiteral("data.images_unsupported"),
-            QStringLiteral("Image folders and zips are not supported in this build yet; use a CSV "
-                           "file"),
-            dataPath));
-    }
+    if (looksLikeImageData(file))
+        return imageDataOutcome(context, file);
 
     QElapsedTimer timer;
     timer.start();

@@ -4,6 +4,8 @@
 
 #include "core/conductor/EventNames.h"
 #include "core/data/CsvWriter.h"
+#include "core/ml/Evaluation.h"
+#include "core/ml/ModelExplanation.h"
 #include "core/ml/TabularTrainer.h"
 #include "core/pipeline/ContextKeys.h"
 #include "core/pipeline/DatasetCache.h"
@@ -58,6 +60,68 @@ QByteArray predictionsCsv(const PreprocessSpec &spec, const Table &table, const 
         out += '\n';
     }
     return out;
+}
+
+// The one evaluation on the test rows: metrics, curves, importance and SHAP as files and events.
+void evaluate(const StageContext &context, const Table &table, const PreprocessSpec &spec,
+              const std::vector<int64_t> &testRows, const TrainOutcome &outcome,
+              const TrainerSettings &settings)
+{
+    const std::string runId = toStd(outcome.finalRunId);
+    const char *task = spec.classification ? "classification" : "regression";
+    context.emitEvent(events::EvaluationStarted,
+                      {{"run_id", runId}, {"task_type", task}, {"message", "Evaluating on the held-out test rows"}});
+    EvaluationInput input;
+    input.runId = outcome.finalRunId;
+    input.classification = spec.classification;
+    if (spec.classification) {
+        input.classLabels = spec.classes;
+        const std::vector<int> byRow = classIndices(spec, table);
+        for (int64_t r : testRows)
+            input.classTruth.push_back(byRow[size_t(r)]);
+        input.probabilities = outcome.testPredictions.probabilities;
+    } else {
+        input.truth = rawTargetValues(table, spec.target, testRows);
+        input.prediction = outcome.testPredictions.values;
+    }
+    auto explained = explainModel(outcome.model, table, testRows, settings.metric, settings.threads, settings.seed);
+    if (explained) {
+        input.featureNames = explained->featureNames;
+        input.gainImportance = explained->gainImportance;
+        input.permutationImportance = explained->permutationImportance;
+        input.contributions = explained->contributions;
+    } else {
+        context.log(QStringLiteral("info"), QStringLiteral("No feature importance: %1").arg(explained.error().message),
+                    QStringLiteral("evaluation"));
+    }
+    const std::string primary = toStd(metricName(settings.metric));
+    context.emitEvent(events::MetricScalar, {{"run_id", runId},
+                                             {"name", primary},
+                                             {"split", "test"},
+                                             {"step", 1},
+                                             {"value", outcome.testMetrics.value(primary, json(nullptr))}});
+    context.emitEvent(spec.classification ? events::ClassificationMetricsReady : events::RegressionMetricsReady,
+                      spec.classification ? classificationMetricsPayload(input) : regressionMetricsPayload(input));
+    auto artifacts = writeEvaluationArtifacts(input, stage::assetPath(context, QString()), context.projectId());
+    if (!artifacts) {
+        context.log(QStringLiteral("warn"), QStringLiteral("Evaluation artifacts failed: %1").arg(artifacts.error().toString()),
+                    QStringLiteral("evaluation"));
+        return;
+    }
+    bool shap = false;
+    for (const ArtifactEvent &artifact : artifacts.value()) {
+        if (!artifact.readyEvent.isEmpty())
+            context.emitEvent(artifact.readyEvent.toLatin1().constData(), artifact.readyPayload);
+        context.emitEvent(events::ArtifactAdded, artifactAddedPayload(artifact));
+        shap |= artifact.type == QLatin1String("shap_explanations");
+    }
+    context.emitEvent(events::EvaluationComplete, {{"run_id", runId},
+                                                   {"task_type", task},
+                                                   {"primary_metric", primary},
+                                                   {"primary_value", outcome.testMetrics.value(primary, json(nullptr))},
+                                                   {"all_metrics", outcome.testMetrics},
+                                                   {"artifacts", evaluationCompleteArtifacts(artifacts.value())},
+                                                   {"shap_available", shap}});
 }
 
 } // namespace
@@ -129,6 +193,8 @@ StageOutcome TrainStage::run(StageContext &context)
         return StageOutcome::failed(s.error());
     stage::announceArtifact(context, QStringLiteral("test_predictions"), QStringLiteral("predictions"),
                             QStringLiteral("Test predictions"), predictionsRel, {{"rows", testRows.size()}});
+
+    evaluate(context, table, spec.value(), testRows, *outcome, settings);
 
     const std::string primary = toStd(metricName(settings.metric));
     json metricList = json::array();

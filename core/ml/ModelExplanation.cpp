@@ -1,0 +1,154 @@
+#include "ModelExplanation.h"
+
+#include "core/ml/XgbBooster.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace baton {
+
+namespace {
+
+constexpr size_t kMaxRows = 2000;        // permutation importance cost grows with rows x features
+constexpr size_t kMaxShapRows = 500;
+
+// The metric of a single member's raw predictions against the truth, in "larger is worse" form.
+double loss(const PreprocessSpec &spec, MetricId metric, const std::vector<float> &raw, size_t groups,
+            const std::vector<int> &classTruth, const std::vector<double> &truth)
+{
+    if (spec.classification) {
+        const int k = int(spec.classes.size());
+        std::vector<double> probs(classTruth.size() * size_t(k));
+        for (size_t i = 0; i < classTruth.size(); ++i) {
+            if (k == 2 && groups == 1) {
+                probs[i * 2] = 1.0 - raw[i];
+                probs[i * 2 + 1] = raw[i];
+            } else {
+                for (int c = 0; c < k; ++c)
+                    probs[i * size_t(k) + size_t(c)] = raw[i * size_t(k) + size_t(c)];
+            }
+        }
+        if (metric == MetricId::Accuracy)
+            return -metrics::accuracy(classTruth, metrics::argmax(probs, k));
+        return metrics::logLoss(classTruth, probs, k);
+    }
+    std::vector<double> pred(truth.size());
+    for (size_t i = 0; i < truth.size(); ++i)
+        pred[i] = spec.logTarget ? std::expm1(double(raw[i])) : double(raw[i]);
+    if (metric == MetricId::Mae)
+        return metrics::mae(truth, pred);
+    return metrics::rmse(truth, pred);
+}
+
+} // namespace
+
+Result<Explanations> explainModel(const EnsembleModel &model, const Table &table,
+                                  const std::vector<int64_t> &rowsIn, MetricId metric, int threads,
+                                  uint64_t seed)
+{
+    const auto member = std::max_element(
+        model.members().begin(), model.members().end(), [](const EnsembleMember &a, const EnsembleMember &b) {
+            // the heaviest tree member; linear members have no gain or tree SHAP
+            const bool treeA = !a.config.usesLinearFeatures();
+            const bool treeB = !b.config.usesLinearFeatures();
+            if (treeA != treeB)
+                return !treeA;
+            return a.weight < b.weight;
+        });
+    if (member == model.members().end() || member->config.usesLinearFeatures()) {
+        return makeError(ErrorKind::NotFound, QStringLiteral("explain.no_tree"),
+                         QStringLiteral("The ensemble has no tree model to explain"));
+    }
+    const PreprocessSpec &spec = model.spec();
+    std::vector<int64_t> rows = rowsIn;
+    if (rows.size() > kMaxRows) {
+        std::mt19937_64 rng(seed);
+        for (size_t i = rows.size(); i > 1; --i)
+            std::swap(rows[i - 1], rows[size_t(rng() % i)]);
+        rows.resize(kMaxRows);
+    }
+    auto features = treeFeatures(spec, table, &rows);
+    if (!features)
+        return features.error();
+    auto booster = XgbBooster::fromJson(member->modelJson);
+    if (!booster)
+        return booster.error();
+    booster->setParam("nthread", std::to_string(threads));
+
+    Explanations out;
+    out.runId = member->runId;
+    for (const std::string &name : spec.treeFeatureNames())
+        out.featureNames.push_back(QString::fromStdString(name));
+    const size_t f = features->cols;
+
+    // gain, by XGBoost's feature index names f0..fN
+    auto gain = booster->featureImportance("total_gain");
+    if (!gain)
+        return gain.error();
+    out.gainImportance.assign(f, 0.0);
+    for (const auto &[name, value] : gain.value()) {
+        bool ok = false;
+        const int index = QString::fromStdString(name).mid(1).toInt(&ok);
+        if (ok && index >= 0 && size_t(index) < f)
+            out.gainImportance[size_t(index)] = value;
+    }
+
+    std::vector<int> classTruth;
+    std::vector<double> truth;
+    if (spec.classification) {
+        const auto byRow = classIndices(spec, table);
+        for (int64_t r : rows)
+            classTruth.push_back(byRow[size_t(r)]);
+    } else {
+        truth = rawTargetValues(table, spec.target, rows);
+    }
+    auto predictOn = [&](const std::vector<float> &values, size_t *groups) -> Result<std::vector<float>> {
+        auto matrix = XgbMatrix::fromDense(values, rows.size(), f, threads);
+        if (!matrix)
+            return matrix.error();
+        if (Status s = matrix->setFeatureTypes(spec.treeFeatureTypes()); !s)
+            return s.error();
+        return booster->predict(matrix.value(), 0, groups);
+    };
+    size_t groups = 1;
+    auto base = predictOn(features->values, &groups);
+    if (!base)
+        return base.error();
+    const double baseLoss = loss(spec, metric, base.value(), groups, classTruth, truth);
+    std::mt19937_64 rng(seed ^ 0x5bd1e995ULL);
+    out.permutationImportance.assign(f, 0.0);
+    std::vector<float> shuffled = features->values;
+    for (size_t j = 0; j < f; ++j) {
+        std::vector<float> column(rows.size());
+        for (size_t i = 0; i < rows.size(); ++i)
+            column[i] = features->values[i * f + j];
+        for (size_t i = column.size(); i > 1; --i)
+            std::swap(column[i - 1], column[size_t(rng() % i)]);
+        for (size_t i = 0; i < rows.size(); ++i)
+            shuffled[i * f + j] = column[i];
+        auto permuted = predictOn(shuffled, &groups);
+        if (!permuted)
+            return permuted.error();
+        out.permutationImportance[j] = std::max(0.0, loss(spec, metric, permuted.value(), groups, classTruth, truth) - baseLoss);
+        for (size_t i = 0; i < rows.size(); ++i)
+            shuffled[i * f + j] = features->values[i * f + j];
+    }
+
+    if (!spec.classification || spec.classes.size() == 2) {
+        const size_t n = std::min(rows.size(), kMaxShapRows);
+        std::vector<float> head(features->values.begin(), features->values.begin() + std::ptrdiff_t(n * f));
+        auto matrix = XgbMatrix::fromDense(head, n, f, threads);
+        if (!matrix)
+            return matrix.error();
+        if (Status s = matrix->setFeatureTypes(spec.treeFeatureTypes()); !s)
+            return s.error();
+        size_t width = 0;
+        auto contributions = booster->contributions(matrix.value(), &width);
+        if (contributions && width == f + 1)
+            out.contributions = std::move(contributions).value();
+    }
+    return out;
+}
+
+} // namespace baton
