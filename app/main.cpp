@@ -5,12 +5,13 @@
 
 #include "core/jobs/JobRunner.h"
 #include "core/common/Settings.h"
+#include "core/data/ProfileCommand.h"
 #include "core/pipeline/RunCommand.h"
+#include "core/review/PredictCommand.h"
 #include "ui/MainWindow.h"
 
 #include <QApplication>
 #include <QGuiApplication>
-#include <QLoggingCategory>
 #include <QTextStream>
 
 #include <cstdio>
@@ -50,10 +51,6 @@ int runCli(const cli::Options &options)
     QTextStream err(stderr);
     switch (options.command) {
     case cli::Command::Run: {
-        if (options.printEvents) {
-            // stderr carries one JSON event per line: keep diagnostics off it unless asked for.
-            QLoggingCategory::setFilterRules(QStringLiteral("baton.*.info=false\nbaton.*.warning=false"));
-        }
         RunRequest request{options.workspace, options.data,        options.prompt,
                            options.target,    options.task,        options.timeBudgetS,
                            options.seed,      options.out,         options.printEvents};
@@ -63,9 +60,9 @@ int runCli(const cli::Options &options)
         return toInt(command.exec());
     }
     case cli::Command::Predict:
-        return notAvailable(err, "predict", "batch prediction lands with the review/export issue");
+        return toInt(runPredict(options.bundle, options.data, options.out, err));
     case cli::Command::Profile:
-        return notAvailable(err, "profile", "profiling lands with the data issue");
+        return toInt(runProfile(options.data, options.target, out, err));
     case cli::Command::Serve:
         return notAvailable(err, "serve", "the protocol server lands with its own issue");
     case cli::Command::Gui:
@@ -103,6 +100,14 @@ int main(int argc, char **argv)
         // Charts in reports and artifacts need fonts, i.e. a GUI application; no window opens.
         if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
+        if (options.command == cli::Command::Run && options.printEvents) {
+            // stderr carries one JSON event per line: only critical diagnostics may interrupt it
+            // (installed before the application object, which warns about XDG_RUNTIME_DIR).
+            qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &, const QString &message) {
+                if (type == QtCriticalMsg || type == QtFatalMsg)
+                    std::fprintf(stderr, "%s\n", qPrintable(message));
+            });
+        }
         QGuiApplication app(argc, argv);
         identifyApplication();
         return runCli(options);

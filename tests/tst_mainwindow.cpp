@@ -72,6 +72,7 @@ void TestMainWindow::timelineFollowsConductorEvents()
     QVERIFY(window.createProject(QStringLiteral("p")));
     Conductor *c = window.conductor();
     c->setHandler(StageId::ParseIntent, waitingHandler(QStringLiteral("task regression")));
+    c->setHandler(StageId::DataSource, nullptr); // a stage this build lacks must fail visibly
     auto *model = window.timelineModel();
     QCOMPARE(model->status(StageId::ParseIntent), StageStatus::InProgress);
 
