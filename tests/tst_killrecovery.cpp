@@ -64,7 +64,83 @@ class TestKillRecovery : public QObject
 
 private Q_SLOTS:
     void sigkillMidStageIsRecovered();
+    void sigkilledBatonRunIsRecovered();
+    void sigtermCancelsBatonRunCleanly();
+
+private:
+    // Starts `baton run --events` on iris and waits until training has started.
+    static bool startTraining(QProcess &process, const QString &workspace);
 };
+
+bool TestKillRecovery::startTraining(QProcess &process, const QString &workspace)
+{
+    process.start(QStringLiteral(BATON_EXECUTABLE),
+                  {QStringLiteral("run"), QStringLiteral("--data"),
+                   QStringLiteral(BATON_TEST_DATA_DIR "/breast_cancer.csv"), QStringLiteral("--prompt"),
+                   QStringLiteral("classify tumours"), QStringLiteral("--target"), QStringLiteral("target"),
+                   QStringLiteral("--time-budget"), QStringLiteral("120"), QStringLiteral("--workspace"),
+                   workspace, QStringLiteral("--out"), workspace + QStringLiteral("/out"),
+                   QStringLiteral("--events")});
+    if (!process.waitForStarted(10000))
+        return false;
+    process.setReadChannel(QProcess::StandardError);
+    QByteArray buffer;
+    QDeadlineTimer deadline(60000);
+    while (!deadline.hasExpired()) {
+        if (!process.waitForReadyRead(1000) && process.state() != QProcess::Running)
+            return false;
+        buffer += process.readAllStandardError();
+        if (buffer.contains("\"TRAIN_RUN_STARTED\""))
+            return true;
+    }
+    return false;
+}
+
+void TestKillRecovery::sigkilledBatonRunIsRecovered()
+{
+    QTemporaryDir dir;
+    QProcess baton;
+    QVERIFY(startTraining(baton, dir.path()));
+    baton.kill(); // SIGKILL in the middle of TRAIN
+    QVERIFY(baton.waitForFinished(10000));
+
+    const QString projectDir = dir.filePath(QStringLiteral("projects/classify-tumours"));
+    auto store = ProjectStore::open(projectDir, QStringLiteral("classify-tumours"));
+    QVERIFY2(store.ok(), qPrintable(store.ok() ? QString() : store.error().toString()));
+    Conductor reopened(store.value().get());
+    QCOMPARE(reopened.state().at(StageId::Train).status, StageStatus::Failed);
+    QVERIFY(reopened.state().at(StageId::Train).message->startsWith(QLatin1String("Interrupted")));
+    for (StageId done : {StageId::ParseIntent, StageId::DataSource, StageId::ProfileData,
+                         StageId::Preprocess, StageId::ModelSelect})
+        QCOMPARE(reopened.state().at(done).status, StageStatus::Completed);
+    reopened.flushEvents();
+    const auto log = store.value()->events();
+    for (size_t i = 0; i < log->size(); ++i)
+        QCOMPARE((*log)[i].seq, qint64(i + 1));
+    QCOMPARE(integrityCheck(store.value()->databasePath()), QStringLiteral("ok"));
+}
+
+void TestKillRecovery::sigtermCancelsBatonRunCleanly()
+{
+    QTemporaryDir dir;
+    QProcess baton;
+    QVERIFY(startTraining(baton, dir.path()));
+    baton.terminate(); // SIGTERM: cancel the running job, leave the project consistent
+    QVERIFY(baton.waitForFinished(30000));
+    QCOMPARE(baton.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(baton.exitCode(), 130);
+    const json summary = json::parse(baton.readAllStandardOutput().toStdString(), nullptr, false);
+    QVERIFY(summary.is_object());
+    QCOMPARE(summary["status"].get<std::string>(), "cancelled");
+
+    auto store = ProjectStore::open(dir.filePath(QStringLiteral("projects/classify-tumours")),
+                                    QStringLiteral("classify-tumours"));
+    QVERIFY(store.ok());
+    Conductor reopened(store.value().get());
+    QCOMPARE(reopened.state().at(StageId::Train).status, StageStatus::Failed);
+    QCOMPARE(*reopened.state().at(StageId::Train).message, QStringLiteral("Cancelled by user"));
+    QVERIFY(!reopened.state().running.has_value());
+}
 
 void TestKillRecovery::sigkillMidStageIsRecovered()
 {
@@ -109,6 +185,7 @@ int main(int argc, char **argv)
     }
     QCoreApplication app(argc, argv);
     TestKillRecovery test;
+    qputenv("OMP_WAIT_POLICY", "PASSIVE");
     return QTest::qExec(&test, argc, argv);
 }
 
