@@ -206,9 +206,8 @@ Result<OpenedBundle> openBundle(const QString &zipPath)
         if (file.getZipError() != 0 || bytes.size() != file.usize())
             return bundleError(QStringLiteral("bundle.corrupt"),
                                QStringLiteral("The bundle is damaged: “%1” fails its zip integrity check "
-                                              "(zip error %2); it may have been modified")
-                                   .arg(name)
-                                   .arg(file.getZipError()));
+                                              "(CRC-32 or compressed data); it may have been modified")
+                                   .arg(name));
         const QString target = bundle.filePath(name);
         if (!QDir().mkpath(QFileInfo(target).absolutePath()))
             return makeError(ErrorKind::Io, QStringLiteral("bundle.extract_failed"),
