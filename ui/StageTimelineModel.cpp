@@ -108,7 +108,10 @@ void StageTimelineModel::applyEvent(const Event &event)
     StageState &entry = m_stages[static_cast<size_t>(stageIndex(*stage))];
     entry.status = *status;
     const QString message = stringField(event.payload, "message");
-    entry.message = message.isEmpty() ? std::nullopt : std::optional(message);
+    // A confirmed stage keeps its summary ("Stage confirmed" says less than what it found).
+    const bool keepSummary = *status == StageStatus::Completed && entry.message.has_value();
+    if (!keepSummary)
+        entry.message = message.isEmpty() ? std::nullopt : std::optional(message);
     const int row = stageIndex(*stage);
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1),
                        {Qt::DisplayRole, Qt::ToolTipRole, Qt::ForegroundRole, StatusRole});
