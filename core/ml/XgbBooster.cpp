@@ -167,47 +167,41 @@ Result<std::map<std::string, double>> XgbBooster::evalOneIter(
     return metrics;
 }
 
-Result<std::vector<float>> XgbBooster::predict(const XgbMatrix &data, int iterationEnd,
-                                               size_t *groups) const
+namespace {
+// XGBoosterPredictFromDMatrix with a config; the values, row-major, and the last dimension.
+Result<std::vector<float>> predictFromMatrix(void *booster, const XgbMatrix &data, int type,
+                                             int iterationEnd, bool strictShape, size_t *lastDim)
 {
-    const std::string config = json{{"type", 0},
+    const std::string config = json{{"type", type},
                                     {"training", false},
                                     {"iteration_begin", 0},
                                     {"iteration_end", iterationEnd},
-                                    {"strict_shape", true}}
+                                    {"strict_shape", strictShape}}
                                    .dump();
     const bst_ulong *shape = nullptr;
     bst_ulong dims = 0;
     const float *result = nullptr;
-    XGB_CHECK(XGBoosterPredictFromDMatrix(handle(), data.handle(), config.c_str(), &shape, &dims,
+    XGB_CHECK(XGBoosterPredictFromDMatrix(booster, data.handle(), config.c_str(), &shape, &dims,
                                           &result));
     size_t total = 1;
     for (bst_ulong i = 0; i < dims; ++i)
         total *= shape[i];
-    if (groups)
-        *groups = dims >= 2 ? shape[dims - 1] : 1;
+    if (lastDim)
+        *lastDim = dims > 0 ? shape[dims - 1] : 0;
     return std::vector<float>(result, result + total);
+}
+} // namespace
+
+Result<std::vector<float>> XgbBooster::predict(const XgbMatrix &data, int iterationEnd,
+                                               size_t *groups) const
+{
+    // strict shape: [rows x groups] (groups = 1 for regression and binary)
+    return predictFromMatrix(handle(), data, 0, iterationEnd, true, groups);
 }
 
 Result<std::vector<float>> XgbBooster::contributions(const XgbMatrix &data, size_t *width) const
 {
-    const std::string config = json{{"type", 2},
-                                    {"training", false},
-                                    {"iteration_begin", 0},
-                                    {"iteration_end", 0},
-                                    {"strict_shape", false}}
-                                   .dump();
-    const bst_ulong *shape = nullptr;
-    bst_ulong dims = 0;
-    const float *result = nullptr;
-    XGB_CHECK(XGBoosterPredictFromDMatrix(handle(), data.handle(), config.c_str(), &shape, &dims,
-                                          &result));
-    size_t total = 1;
-    for (bst_ulong i = 0; i < dims; ++i)
-        total *= shape[i];
-    if (width)
-        *width = dims > 0 ? shape[dims - 1] : 0;
-    return std::vector<float>(result, result + total);
+    return predictFromMatrix(handle(), data, 2, 0, false, width);
 }
 
 Result<int> XgbBooster::boostedRounds() const
