@@ -106,7 +106,9 @@ ParseResult parseRun(const QStringList &arguments)
     const QCommandLineOption workspace(QStringLiteral("workspace"), QStringLiteral("Workspace folder holding the projects."), QStringLiteral("DIR"));
     const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Folder for the export bundle and report."), QStringLiteral("DIR"));
     const QCommandLineOption events(QStringLiteral("events"), QStringLiteral("Print every event as one JSON line on stderr."));
-    parser.addOptions({help, data, prompt, target, task, budget, seed, workspace, out, events});
+    const QCommandLineOption maxModels(QStringLiteral("max-models"), QStringLiteral("Train exactly N candidate models instead of searching until the time budget is spent (with --seed: bit-for-bit reproducible)."), QStringLiteral("N"));
+    const QCommandLineOption metric(QStringLiteral("metric"), QStringLiteral("Primary metric: rmse, mae, r2, rmsle, accuracy, balanced_accuracy, f1, log_loss, roc_auc."), QStringLiteral("NAME"));
+    parser.addOptions({help, data, prompt, target, task, budget, seed, maxModels, metric, workspace, out, events});
     if (!parser.parse(arguments))
         return usageError(cmd, parser.errorText());
     if (parser.isSet(help)) {
@@ -150,6 +152,21 @@ ParseResult parseRun(const QStringList &arguments)
             return usageError(cmd, QStringLiteral("--seed must be a non-negative integer, not '%1'")
                                        .arg(parser.value(seed)));
         options.seed = value;
+    }
+    if (parser.isSet(maxModels)) {
+        options.maxModels = parser.value(maxModels).toInt(&ok);
+        if (!ok || options.maxModels <= 0)
+            return usageError(cmd, QStringLiteral("--max-models must be a positive integer, not '%1'")
+                                       .arg(parser.value(maxModels)));
+    }
+    const QStringList metrics = {QStringLiteral("rmse"), QStringLiteral("mae"), QStringLiteral("r2"),
+                                 QStringLiteral("rmsle"), QStringLiteral("accuracy"),
+                                 QStringLiteral("balanced_accuracy"), QStringLiteral("f1"),
+                                 QStringLiteral("log_loss"), QStringLiteral("roc_auc")};
+    options.metric = parser.value(metric);
+    if (!options.metric.isEmpty() && !metrics.contains(options.metric)) {
+        return usageError(cmd, QStringLiteral("--metric must be one of %1, not '%2'")
+                                   .arg(metrics.join(QStringLiteral(", ")), options.metric));
     }
     options.workspace = parser.value(workspace);
     options.printEvents = parser.isSet(events);

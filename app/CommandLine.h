@@ -24,6 +24,8 @@ struct Options
     QString task = QStringLiteral("auto");
     int timeBudgetS = 120;
     std::optional<qint64> seed;
+    int maxModels = 0;   // > 0: an iteration budget instead of the clock (reproducible)
+    QString metric;      // empty: the task's default
     QString out;
     bool printEvents = false;
 

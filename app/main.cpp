@@ -51,9 +51,18 @@ int runCli(const cli::Options &options)
     QTextStream err(stderr);
     switch (options.command) {
     case cli::Command::Run: {
-        RunRequest request{options.workspace, options.data,        options.prompt,
-                           options.target,    options.task,        options.timeBudgetS,
-                           options.seed,      options.out,         options.printEvents};
+        RunRequest request;
+        request.workspace = options.workspace;
+        request.data = options.data;
+        request.prompt = options.prompt;
+        request.target = options.target;
+        request.task = options.task;
+        request.timeBudgetS = options.timeBudgetS;
+        request.seed = options.seed;
+        request.maxModels = options.maxModels;
+        request.metric = options.metric;
+        request.out = options.out;
+        request.printEvents = options.printEvents;
         RunCommand command(request, out, err);
         UnixSignals signalsBridge;
         QObject::connect(&signalsBridge, &UnixSignals::received, &command, &RunCommand::cancel);

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void missingDataIsBadInput();
     void runPrintsEventsEqualToTheStoredLog();
     void notYetAvailableCommandsFailVisibly();
+    void seededIterationBudgetRunIsReproducible();
 
 private:
     Outcome baton(const QStringList &arguments);
@@ -95,6 +96,10 @@ void TestCli::usageErrors_data()
                                 << QByteArray("--time-budget");
     QTest::newRow("bad seed") << QStringList{"run", data, prompt, out, "--seed=abc"}
                               << QByteArray("--seed");
+    QTest::newRow("bad max-models") << QStringList{"run", data, prompt, out, "--max-models=0"}
+                                    << QByteArray("--max-models");
+    QTest::newRow("bad metric") << QStringList{"run", data, prompt, out, "--metric=speed"}
+                                << QByteArray("--metric");
     QTest::newRow("stray argument") << QStringList{"run", data, prompt, out, "extra"}
                                     << QByteArray("unexpected argument 'extra'");
     QTest::newRow("predict incomplete") << QStringList{"predict", "--bundle=b.zip"}
@@ -193,6 +198,37 @@ void TestCli::notYetAvailableCommandsFailVisibly()
     QVERIFY(predict.exitCode == 3 || predict.exitCode == 4);
     QVERIFY(!predict.err.isEmpty());
     QVERIFY(predict.out.isEmpty());
+}
+
+void TestCli::seededIterationBudgetRunIsReproducible()
+{
+    QTemporaryDir dir;
+    std::vector<json> summaries;
+    std::vector<QByteArray> predictions;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const QString workspace = dir.filePath(QStringLiteral("ws%1").arg(attempt));
+        const Outcome outcome = baton({QStringLiteral("run"), QStringLiteral("--data"),
+                                       QStringLiteral(BATON_TEST_DATA_DIR "/iris.csv"),
+                                       QStringLiteral("--prompt"), QStringLiteral("classify iris species"),
+                                       QStringLiteral("--target"), QStringLiteral("target"),
+                                       QStringLiteral("--seed"), QStringLiteral("5"),
+                                       QStringLiteral("--max-models"), QStringLiteral("3"),
+                                       QStringLiteral("--metric"), QStringLiteral("accuracy"),
+                                       QStringLiteral("--workspace"), workspace,
+                                       QStringLiteral("--out"), dir.filePath(QStringLiteral("out%1").arg(attempt))});
+        QVERIFY2(outcome.exitCode == 0 || outcome.exitCode == 4, outcome.err.right(400).constData());
+        const json summary = json::parse(outcome.out.toStdString(), nullptr, false);
+        QVERIFY(summary.is_object());
+        QCOMPARE(summary["final_metrics"]["primary"]["name"].get<std::string>(), "accuracy");
+        summaries.push_back(summary);
+        QFile file(QString::fromStdString(summary["project_dir"].get<std::string>())
+                   + QStringLiteral("/assets/model/test_predictions.csv"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        predictions.push_back(file.readAll());
+    }
+    // same seed, same iteration budget: the same models, predictions and metrics, bit for bit
+    QCOMPARE(summaries[0]["final_metrics"].dump(), summaries[1]["final_metrics"].dump());
+    QCOMPARE(predictions[0], predictions[1]);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

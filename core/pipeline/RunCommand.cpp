@@ -29,6 +29,10 @@ json RunCommand::decisionsFor(const RunRequest &request)
         decisions["target"] = toStd(request.target);
     if (request.seed)
         decisions["seed"] = *request.seed;
+    if (request.maxModels > 0)
+        decisions["max_models"] = request.maxModels;
+    if (!request.metric.isEmpty())
+        decisions["metric"] = toStd(request.metric);
     return decisions;
 }
 

@@ -23,6 +23,8 @@ struct RunRequest
     QString task = QStringLiteral("auto");
     int timeBudgetS = 120;
     std::optional<qint64> seed;
+    int maxModels = 0; // > 0: train exactly this many candidates (reproducible with a seed)
+    QString metric;
     QString out;
     bool printEvents = false;
 };
