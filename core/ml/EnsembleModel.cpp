@@ -16,6 +16,27 @@ std::vector<int> Predictions::predictedClass() const
     return metrics::argmax(probabilities, classes);
 }
 
+std::vector<double> toScoringSpace(const PreprocessSpec &spec, const std::vector<float> &raw,
+                                   size_t groups)
+{
+    if (!spec.classification) {
+        std::vector<double> values(raw.size());
+        for (size_t i = 0; i < raw.size(); ++i)
+            values[i] = spec.logTarget ? std::expm1(double(raw[i])) : double(raw[i]);
+        return values;
+    }
+    const auto k = size_t(spec.classes.size());
+    if (k == 2 && groups == 1) {
+        std::vector<double> probabilities(raw.size() * 2);
+        for (size_t i = 0; i < raw.size(); ++i) {
+            probabilities[i * 2] = 1.0 - double(raw[i]);
+            probabilities[i * 2 + 1] = double(raw[i]);
+        }
+        return probabilities;
+    }
+    return std::vector<double>(raw.begin(), raw.end());
+}
+
 EnsembleModel::EnsembleModel(PreprocessSpec spec, std::vector<EnsembleMember> members, QString metric)
     : m_spec(std::move(spec))
     , m_members(std::move(members))
@@ -130,28 +151,13 @@ Result<Predictions> EnsembleModel::predict(const Table &table, int threads,
         auto predicted = booster->predict(*matrix, 0, &groups);
         if (!predicted)
             return predicted.error();
-        const size_t n = matrix->rows();
+        const std::vector<double> scored = toScoringSpace(m_spec, predicted.value(), groups);
         const double w = member.weight;
         totalWeight += w;
-        if (out.classification) {
-            out.probabilities.resize(n * size_t(out.classes), 0.0);
-            if (out.classes == 2 && groups == 1) {
-                for (size_t i = 0; i < n; ++i) {
-                    const double p = predicted.value()[i];
-                    out.probabilities[i * 2] += w * (1 - p);
-                    out.probabilities[i * 2 + 1] += w * p;
-                }
-            } else {
-                for (size_t i = 0; i < n * size_t(out.classes); ++i)
-                    out.probabilities[i] += w * predicted.value()[i];
-            }
-        } else {
-            out.values.resize(n, 0.0);
-            for (size_t i = 0; i < n; ++i) {
-                const double v = predicted.value()[i];
-                out.values[i] += w * (m_spec.logTarget ? std::expm1(v) : v);
-            }
-        }
+        std::vector<double> &sum = out.classification ? out.probabilities : out.values;
+        sum.resize(scored.size(), 0.0);
+        for (size_t i = 0; i < scored.size(); ++i)
+            sum[i] += w * scored[i];
     }
     if (totalWeight <= 0)
         return makeError(ErrorKind::Internal, QStringLiteral("model.empty"),

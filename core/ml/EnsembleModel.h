@@ -29,6 +29,12 @@ struct Predictions
     std::vector<int> predictedClass() const;
 };
 
+// A booster's raw output in the units Baton scores: class probabilities [rows x classes] (a
+// binary model outputs one column, P(class 1)), or values in the target's own units (undoing
+// the log1p the model was fitted on).
+std::vector<double> toScoringSpace(const PreprocessSpec &spec, const std::vector<float> &raw,
+                                   size_t groups);
+
 // The trained model as it is saved and loaded: preprocessing spec + weighted XGBoost boosters.
 // Layout of a model folder (also inside the export bundle):
 //   preprocess.json          the PreprocessSpec

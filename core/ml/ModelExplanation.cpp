@@ -17,28 +17,14 @@ constexpr size_t kMaxShapRows = 500;
 double loss(const PreprocessSpec &spec, MetricId metric, const std::vector<float> &raw, size_t groups,
             const std::vector<int> &classTruth, const std::vector<double> &truth)
 {
+    const std::vector<double> scored = toScoringSpace(spec, raw, groups);
     if (spec.classification) {
         const int k = int(spec.classes.size());
-        std::vector<double> probs(classTruth.size() * size_t(k));
-        for (size_t i = 0; i < classTruth.size(); ++i) {
-            if (k == 2 && groups == 1) {
-                probs[i * 2] = 1.0 - raw[i];
-                probs[i * 2 + 1] = raw[i];
-            } else {
-                for (int c = 0; c < k; ++c)
-                    probs[i * size_t(k) + size_t(c)] = raw[i * size_t(k) + size_t(c)];
-            }
-        }
         if (metric == MetricId::Accuracy)
-            return -metrics::accuracy(classTruth, metrics::argmax(probs, k));
-        return metrics::logLoss(classTruth, probs, k);
+            return -metrics::accuracy(classTruth, metrics::argmax(scored, k));
+        return metrics::logLoss(classTruth, scored, k);
     }
-    std::vector<double> pred(truth.size());
-    for (size_t i = 0; i < truth.size(); ++i)
-        pred[i] = spec.logTarget ? std::expm1(double(raw[i])) : double(raw[i]);
-    if (metric == MetricId::Mae)
-        return metrics::mae(truth, pred);
-    return metrics::rmse(truth, pred);
+    return metric == MetricId::Mae ? metrics::mae(truth, scored) : metrics::rmse(truth, scored);
 }
 
 } // namespace

@@ -482,6 +482,23 @@ std::vector<int64_t> rowsWithTarget(const Table &table, const QString &target)
     return rows;
 }
 
+QStringList classLabels(const Table &table, const QString &target, const std::vector<int64_t> &rows)
+{
+    const auto index = table.columnIndex(target);
+    if (!index)
+        return {};
+    const Column &column = table.column(*index);
+    QSet<QString> seen;
+    for (int64_t r : rows) {
+        const QString text = column.displayValue(r);
+        if (!text.isNull())
+            seen.insert(text);
+    }
+    QStringList labels(seen.begin(), seen.end());
+    std::sort(labels.begin(), labels.end(), numericLess);
+    return labels;
+}
+
 std::vector<int> classIndices(const PreprocessSpec &spec, const Table &table)
 {
     std::vector<int> out(size_t(table.rowCount()), -1);
@@ -517,14 +534,7 @@ Result<PreprocessSpec> fitPreprocess(const Table &table, const std::vector<int64
     const Column &target = table.column(*targetIndex);
 
     if (spec.classification) {
-        QSet<QString> seen;
-        for (int64_t r : trainRows) {
-            const QString text = target.displayValue(r);
-            if (!text.isNull())
-                seen.insert(text);
-        }
-        spec.classes = QStringList(seen.begin(), seen.end());
-        std::sort(spec.classes.begin(), spec.classes.end(), numericLess);
+        spec.classes = classLabels(table, options.target, trainRows);
         if (spec.classes.size() < 2) {
             return badInput(QStringLiteral("preprocess.one_class"),
                             QStringLiteral("The target “%1” has a single class (%2): there is nothing "

@@ -85,6 +85,10 @@ struct FeatureMatrix
 // Rows whose target is present (others cannot train or be scored).
 std::vector<int64_t> rowsWithTarget(const Table &table, const QString &target);
 
+// The class labels present in `rows` of the target, sorted (numbers numerically, text
+// alphabetically); their order defines the class indices.
+QStringList classLabels(const Table &table, const QString &target, const std::vector<int64_t> &rows);
+
 // Class index per row (-1 where the target is missing or unseen) for stratification and training.
 std::vector<int> classIndices(const PreprocessSpec &spec, const Table &table);
 

@@ -305,23 +305,7 @@ Result<TabularTrainer::FoldFit> TabularTrainer::fitFold(const QString &runId,
     }
     if (!raw)
         return raw.error();
-    const size_t n = valid.value()->rows();
-    if (m_spec.classification) {
-        fit.predictions.resize(n * size_t(m_classes));
-        for (size_t i = 0; i < n; ++i) {
-            if (m_classes == 2 && groups == 1) {
-                fit.predictions[i * 2] = 1.0 - raw.value()[i];
-                fit.predictions[i * 2 + 1] = raw.value()[i];
-            } else {
-                for (int c = 0; c < m_classes; ++c)
-                    fit.predictions[i * size_t(m_classes) + size_t(c)] = raw.value()[i * size_t(m_classes) + size_t(c)];
-            }
-        }
-    } else {
-        fit.predictions.resize(n);
-        for (size_t i = 0; i < n; ++i)
-            fit.predictions[i] = m_spec.logTarget ? std::expm1(double(raw.value()[i])) : double(raw.value()[i]);
-    }
+    fit.predictions = toScoringSpace(m_spec, raw.value(), groups);
     return fit;
 }
 

@@ -45,10 +45,11 @@ StageOutcome PreprocessStage::run(StageContext &context)
     // stratify on the classes seen across all labelled rows
     std::vector<int> strata;
     if (*classification) {
-        auto probe = fitPreprocess(table, labelled, {target, true, exclusions, 30});
-        if (!probe)
-            return StageOutcome::failed(probe.error());
-        strata = classIndices(probe.value(), table);
+        PreprocessSpec classesOnly;
+        classesOnly.target = target;
+        classesOnly.classification = true;
+        classesOnly.classes = classLabels(table, target, labelled);
+        strata = classIndices(classesOnly, table);
     }
     const uint64_t seed = stage::seedFrom(project);
     DataSplit split = splitTrainTest(table.rowCount(), kTestFraction, seed, strata);
