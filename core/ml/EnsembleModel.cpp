@@ -43,17 +43,6 @@ EnsembleModel::EnsembleModel(PreprocessSpec spec, std::vector<EnsembleMember> me
     , m_metric(std::move(metric))
 {}
 
-namespace {
-Result<json> readJsonFile(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return makeError(ErrorKind::BadInput, QStringLiteral("model.missing_file"),
-                         QStringLiteral("Cannot read the model file: %1").arg(file.errorString()), path);
-    }
-    return parseJson(file.readAll(), path);
-}
-} // namespace
 
 Status EnsembleModel::save(const QString &folder) const
 {
@@ -83,13 +72,13 @@ Status EnsembleModel::save(const QString &folder) const
 Result<EnsembleModel> EnsembleModel::load(const QString &folder)
 {
     const QDir dir(folder);
-    auto specJson = readJsonFile(dir.filePath(QStringLiteral("preprocess.json")));
+    auto specJson = readJsonFile(dir.filePath(QStringLiteral("preprocess.json")), ErrorKind::BadInput, QStringLiteral("model.missing_file"));
     if (!specJson)
         return specJson.error();
     auto spec = PreprocessSpec::fromJson(specJson.value());
     if (!spec)
         return spec.error();
-    auto ensembleJson = readJsonFile(dir.filePath(QStringLiteral("ensemble.json")));
+    auto ensembleJson = readJsonFile(dir.filePath(QStringLiteral("ensemble.json")), ErrorKind::BadInput, QStringLiteral("model.missing_file"));
     if (!ensembleJson)
         return ensembleJson.error();
     const json &e = ensembleJson.value();

@@ -53,6 +53,20 @@ Status writePngFile(const QString &path, const QImage &image)
     return writeTextFile(path, bytes);
 }
 
+Result<json> readJsonFile(const QString &path, ErrorKind kind, const QString &code,
+                          const QString &hint)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        QString message = QStringLiteral("Cannot read “%1”: %2")
+                              .arg(QFileInfo(path).fileName(), file.errorString());
+        if (!hint.isEmpty())
+            message += QStringLiteral("; ") + hint;
+        return makeError(kind, code, message, path);
+    }
+    return parseJson(file.readAll(), path);
+}
+
 Result<QString> sha256OfFile(const QString &path)
 {
     QFile file(path);

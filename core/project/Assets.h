@@ -17,6 +17,12 @@ Status writeJsonFile(const QString &path, const json &value, int indent = 2);
 Status writeTextFile(const QString &path, const QByteArray &bytes);
 Status writePngFile(const QString &path, const QImage &image);
 
+// Reads and parses a JSON file without exceptions. A file that cannot be opened is an error of
+// `kind` with `code`; `hint` (e.g. "run TRAIN again") is appended to its message.
+Result<json> readJsonFile(const QString &path, ErrorKind kind = ErrorKind::NotFound,
+                          const QString &code = QStringLiteral("file.missing"),
+                          const QString &hint = {});
+
 // SHA-256 of a file, hex; streams so big files don't load into memory.
 Result<QString> sha256OfFile(const QString &path);
 

@@ -16,14 +16,6 @@ namespace baton {
 
 namespace {
 
-Result<json> readJson(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError(ErrorKind::NotFound, QStringLiteral("review.missing_file"),
-                         QStringLiteral("Missing %1: run TRAIN again").arg(QFileInfo(path).fileName()), path);
-    return parseJson(file.readAll(), path);
-}
 
 // Numbers in the report and the narrative: 6 significant digits, never locale-dependent, so
 // the same run gives byte-identical reports.
@@ -753,23 +745,27 @@ StageOutcome ReviewStage::run(StageContext &context)
     if (!in.context.contains(ctx::FinalMetrics))
         return stage::fail(ErrorKind::Conflict, "review.no_model",
                            QStringLiteral("There is no trained model to review: run TRAIN first"));
-    auto spec = readJson(stage::assetPath(context, QStringLiteral("model/preprocess.json")));
+    auto readAsset = [&context](const QString &relative) {
+        return readJsonFile(stage::assetPath(context, relative), ErrorKind::NotFound,
+                            QStringLiteral("review.missing_file"), QStringLiteral("run TRAIN again"));
+    };
+    auto spec = readAsset(QStringLiteral("model/preprocess.json"));
     if (!spec)
         return StageOutcome::failed(spec.error());
     auto parsed = PreprocessSpec::fromJson(spec.value());
     if (!parsed)
         return StageOutcome::failed(parsed.error());
-    auto ensemble = readJson(stage::assetPath(context, QStringLiteral("model/ensemble.json")));
+    auto ensemble = readAsset(QStringLiteral("model/ensemble.json"));
     if (!ensemble)
         return StageOutcome::failed(ensemble.error());
-    auto split = readJson(stage::assetPath(context, QStringLiteral("data/split.json")));
+    auto split = readAsset(QStringLiteral("data/split.json"));
     if (!split)
         return StageOutcome::failed(split.error());
     in.spec = std::move(spec).value();
     in.parsedSpec = std::move(parsed).value();
     in.ensemble = std::move(ensemble).value();
     in.split = std::move(split).value();
-    if (auto profile = readJson(stage::assetPath(context, QStringLiteral("profile/profile.json"))))
+    if (auto profile = readAsset(QStringLiteral("profile/profile.json")))
         in.profile = std::move(profile).value();
     if (context.isCancelled())
         return stage::fail(ErrorKind::Cancelled, "review.cancelled", QStringLiteral("Cancelled"));

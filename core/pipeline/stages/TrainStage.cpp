@@ -19,15 +19,6 @@ namespace baton {
 
 namespace {
 
-Result<json> readJson(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return makeError(ErrorKind::NotFound, QStringLiteral("train.missing_file"),
-                         QStringLiteral("Missing %1: run PREPROCESS again").arg(path));
-    }
-    return parseJson(file.readAll(), path);
-}
 
 std::vector<ModelFamily> familiesFor(const QString &modelId)
 {
@@ -138,13 +129,17 @@ StageOutcome TrainStage::run(StageContext &context)
         return StageOutcome::failed(loaded.error());
     const Table &table = *loaded.value();
 
-    auto specJson = readJson(stage::assetPath(context, QStringLiteral("model/preprocess.json")));
+    auto readAsset = [&context](const QString &relative) {
+        return readJsonFile(stage::assetPath(context, relative), ErrorKind::NotFound,
+                            QStringLiteral("train.missing_file"), QStringLiteral("run PREPROCESS again"));
+    };
+    auto specJson = readAsset(QStringLiteral("model/preprocess.json"));
     if (!specJson)
         return StageOutcome::failed(specJson.error());
     auto spec = PreprocessSpec::fromJson(specJson.value());
     if (!spec)
         return StageOutcome::failed(spec.error());
-    auto splitJson = readJson(stage::assetPath(context, QStringLiteral("data/split.json")));
+    auto splitJson = readAsset(QStringLiteral("data/split.json"));
     if (!splitJson)
         return StageOutcome::failed(splitJson.error());
     const auto trainRows = splitJson->value("train_rows", std::vector<int64_t>{});
