@@ -14,7 +14,7 @@ function(baton_add_test)
     add_executable(${ARG_NAME} ${ARG_SOURCES})
     target_link_libraries(${ARG_NAME} PRIVATE Qt6::Test baton_core ${ARG_LIBS})
     target_compile_definitions(${ARG_NAME} PRIVATE
-        BATON_TEST_DATA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/data"
+        BATON_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
         BATON_EXECUTABLE="$<TARGET_FILE:baton>")
     baton_set_warnings(${ARG_NAME})
     add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME})
