@@ -8,6 +8,7 @@
 #include "core/conductor/Conductor.h"
 #include "core/pipeline/ProjectSession.h"
 #include "core/project/Workspace.h"
+#include "core/review/ReportSchema.h"
 
 #include <QDir>
 #include <QFile>
@@ -253,7 +254,7 @@ void TestExport::stageEvents()
     for (const json &c : p["contents"])
         contents << fromStd(c.get<std::string>());
     for (const char *file : {"manifest.json", "model/preprocess.json", "model/ensemble.json", "report.html",
-                             "report.md", "report.json", "notebook.ipynb", "README.md", "test_predictions_sample.csv"})
+                             "report.md", "report.json", "report.schema.json", "notebook.ipynb", "README.md", "test_predictions_sample.csv"})
         QVERIFY2(contents.contains(QString::fromUtf8(file)), file);
     const json &exp = p["export"];
     for (const char *key : {"download_url", "zip_filename", "files", "size_mb", "timestamp", "zip_path"})
@@ -273,6 +274,8 @@ void TestExport::reportSchema()
     const QString dir = r.projectDir + QStringLiteral("/assets/report/");
     const json report = readJson(dir + QStringLiteral("report.json"));
     QVERIFY(report.is_object());
+    const QStringList violations = reportSchemaViolations(report);
+    QVERIFY2(violations.isEmpty(), qPrintable(violations.join(QLatin1Char('\n'))));
     QCOMPARE(stringField(report, "format"), QStringLiteral("baton.report"));
     QCOMPARE(report.value("version", 0), 1);
     for (const char *key : {"goal", "intent", "task", "data", "preprocessing", "leaderboard", "metrics",

@@ -1,6 +1,7 @@
 #include "ExportStage.h"
 
 #include "ExportBundle.h"
+#include "ReportSchema.h"
 
 #include "core/conductor/EventNames.h"
 #include "core/ml/EnsembleModel.h"
@@ -91,7 +92,7 @@ QByteArray readme(const QString &projectId, const PreprocessSpec &spec, const js
         "- `model/`: `preprocess.json` (the preprocessing spec), `ensemble.json` (members and weights), "
         "`models/*.json` (XGBoost boosters in XGBoost's JSON format)\n"
         "- `manifest.json`: task, target, classes, the input schema, metrics and the SHA-256 of every file\n"
-        "- `report.html`, `report.md`, `report.json`: the report; `notebook.ipynb`: reproduces the metrics in Python\n"
+        "- `report.html`, `report.md`, `report.json`: the report (schema: `report.schema.json`); `notebook.ipynb`: reproduces the metrics in Python\n"
         "- `data/split.json`: the training/test rows; `test_predictions_sample.csv`: the first test predictions\n\n"
         "## Input columns\n\n%6\n"
         "Other columns are ignored. Unseen categories are handled as in training (missing for trees, "
@@ -169,6 +170,7 @@ StageOutcome ExportStage::run(StageContext &context)
                                QStringLiteral("The report is missing (%1): run REVIEW_EDIT first").arg(QString::fromUtf8(name)));
         entries.push_back({QString::fromUtf8(name), path, {}});
     }
+    entries.push_back({QStringLiteral("report.schema.json"), {}, reportSchemaBytes()});
     const QString predictionsPath = asset("model/test_predictions.csv");
     QByteArray predictionsCsv;
     if (QFile file(predictionsPath); file.open(QIODevice::ReadOnly)) {

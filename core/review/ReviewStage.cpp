@@ -1,5 +1,7 @@
 #include "ReviewStage.h"
 
+#include "ReportSchema.h"
+
 #include "core/conductor/EventNames.h"
 #include "core/ml/XgbBooster.h"
 #include "core/pipeline/ContextKeys.h"
@@ -776,6 +778,11 @@ StageOutcome ReviewStage::run(StageContext &context)
     const QString mdRel = QStringLiteral("report/report.md");
     const QString htmlRel = QStringLiteral("report/report.html");
     const QString notebookRel = QStringLiteral("report/notebook.ipynb");
+    // A report that breaks its own published schema is a Baton bug: fail visibly, write nothing.
+    if (const QStringList violations = reportSchemaViolations(report); !violations.isEmpty())
+        return stage::fail(ErrorKind::Internal, "review.report_schema",
+                           QStringLiteral("report.json does not match its schema: %1")
+                               .arg(violations.mid(0, 5).join(QStringLiteral("; "))));
     if (Status s = writeJsonFile(stage::assetPath(context, jsonRel), report); !s)
         return StageOutcome::failed(s.error());
     if (Status s = writeTextFile(stage::assetPath(context, mdRel), markdownReport(report, charts).toUtf8()); !s)
