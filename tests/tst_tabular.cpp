@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <random>
 
 using namespace baton;
 
@@ -104,6 +105,11 @@ private Q_SLOTS:
     void seededIterationBudgetIsReproducible();
     void cancelAfterFirstIteration();
     void stopKeepsTheBestModelSoFar();
+    void targetTransformIsChosenByCrossValidation();
+    void timeBudgetIsRespected();
+    void classWithOneRowTrains();
+    void allMissingAndConstantColumnsAreExcluded();
+    void unseenCategoriesAtPrediction();
 };
 
 void TestTabular::splitIsStratifiedAndDeterministic()
@@ -341,6 +347,139 @@ void TestTabular::stopKeepsTheBestModelSoFar()
     QVERIFY(outcome->stoppedEarly);
     QVERIFY(outcome->testMetrics["accuracy"].get<double>() > 0.9);
     QVERIFY(!outcome->model.members().empty());
+}
+
+void TestTabular::targetTransformIsChosenByCrossValidation()
+{
+    // a positive, right-skewed target: PREPROCESS proposes log1p, TRAIN tries both scales
+    QByteArray csv = "x,noise,y\n";
+    std::mt19937_64 rng(5);
+    std::normal_distribution<double> normal;
+    for (int i = 0; i < 300; ++i) {
+        const double x = double(i % 100) / 25.0;
+        csv += QByteArray::number(x) + ',' + QByteArray::number(normal(rng)) + ','
+               + QByteArray::number(std::exp(x + 0.3 * normal(rng)), 'g', 10) + '\n';
+    }
+    auto table = readCsvBytes(csv);
+    QVERIFY(table.ok());
+    Setup s = prepare(table.value(), QStringLiteral("y"), false);
+    QVERIFY(s.spec.logTarget);
+    TrainerSettings settings = quick(MetricId::Rmse, 4);
+    settings.families = {ModelFamily::GradientBoosting, ModelFamily::Linear};
+    Recorder rec;
+    TabularTrainer trainer(table.value(), s.spec, s.split.train, s.split.test, settings, rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().toString()));
+
+    const CandidateOutcome *logged = nullptr, *raw = nullptr;
+    for (const CandidateOutcome &c : outcome->candidates) {
+        if (c.config.label.endsWith(QLatin1String("log1p target")))
+            logged = &c;
+        else if (c.config.label.endsWith(QLatin1String("raw target")))
+            raw = &c;
+    }
+    QVERIFY(logged && raw);
+    QVERIFY(logged->logTarget && !raw->logTarget);
+    QCOMPARE(logged->config.params, raw->config.params); // the same configuration on both scales
+    const bool logWins = logged->cvScore <= raw->cvScore;
+    QCOMPARE(outcome->model.spec().logTarget, logWins);
+    // every member was fitted on the chosen scale, which the saved spec records
+    for (const EnsembleMember &m : outcome->model.members()) {
+        const auto c = std::find_if(outcome->candidates.begin(), outcome->candidates.end(),
+                                    [&](const CandidateOutcome &c) { return c.runId == m.runId; });
+        QVERIFY(c != outcome->candidates.end());
+        QCOMPARE(c->logTarget, logWins);
+    }
+    QVERIFY(rec.count(events::LogLine) >= 1);
+    QVERIFY2(outcome->testMetrics["r2"].get<double>() > 0.5, outcome->testMetrics.dump().c_str());
+}
+
+void TestTabular::timeBudgetIsRespected()
+{
+    const Table table = load("ames_housing.csv");
+    Setup s = prepare(table, QStringLiteral("Sale_Price"), false);
+    TrainerSettings settings = quick(MetricId::Rmse, 0);
+    settings.timeBudgetS = 6;
+    Recorder rec;
+    TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, settings, rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().toString()));
+    // the trainer's own clock: within 5 % of the budget, and most of the budget was searched
+    QVERIFY2(outcome->elapsedS <= settings.timeBudgetS * 1.05, qPrintable(QString::number(outcome->elapsedS)));
+    QVERIFY2(outcome->elapsedS >= settings.timeBudgetS * 0.5, qPrintable(QString::number(outcome->elapsedS)));
+    QVERIFY(!outcome->model.members().empty());
+}
+
+void TestTabular::classWithOneRowTrains()
+{
+    // iris plus one flower of a species seen once: it stays in training (a class needs a
+    // training row), the model knows four classes and predicts them all with probabilities
+    QFile file(QStringLiteral(BATON_TEST_DATA_DIR "/iris.csv"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QByteArray csv = file.readAll();
+    if (!csv.endsWith('\n'))
+        csv += '\n';
+    csv += "6.0,3.0,4.0,1.0,rare\n";
+    auto table = readCsvBytes(csv);
+    QVERIFY(table.ok());
+    Setup s = prepare(table.value(), QStringLiteral("target"), true);
+    QCOMPARE(s.spec.classes.size(), 4);
+    QVERIFY(std::find(s.split.train.begin(), s.split.train.end(), table->rowCount() - 1) != s.split.train.end());
+    Recorder rec;
+    TabularTrainer trainer(table.value(), s.spec, s.split.train, s.split.test, quick(MetricId::LogLoss, 2), rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().toString()));
+    QCOMPARE(outcome->testPredictions.classes, 4);
+    for (double p : outcome->testPredictions.probabilities)
+        QVERIFY(std::isfinite(p) && p >= 0 && p <= 1);
+    QVERIFY(std::isfinite(outcome->testMetrics["log_loss"].get<double>()));
+}
+
+void TestTabular::allMissingAndConstantColumnsAreExcluded()
+{
+    auto table = readCsvBytes("a,empty,same,y\n1,,7,2\n2,,7,4\n3,,7,5\n4,,7,9\n5,,7,9\n");
+    QVERIFY(table.ok());
+    auto spec = fitPreprocess(table.value(), rowsWithTarget(table.value(), QStringLiteral("y")),
+                              {QStringLiteral("y"), false, {}, 30});
+    QVERIFY2(spec.ok(), qPrintable(spec.ok() ? QString() : spec.error().toString()));
+    QCOMPARE(spec->columns.size(), size_t(1));
+    QCOMPARE(spec->columns.front().name, QStringLiteral("a"));
+    QCOMPARE(spec->excluded.size(), size_t(2));
+    for (const Exclusion &e : spec->excluded)
+        QVERIFY2(!e.reason.isEmpty(), qPrintable(e.column));
+    // nothing usable left is a clear error, not an empty model
+    auto nothing = readCsvBytes("empty,y\n,1\n,2\n,3\n");
+    auto none = fitPreprocess(nothing.value(), rowsWithTarget(nothing.value(), QStringLiteral("y")),
+                              {QStringLiteral("y"), false, {}, 30});
+    QVERIFY(!none.ok());
+    QCOMPARE(none.error().code, QStringLiteral("preprocess.no_features"));
+}
+
+void TestTabular::unseenCategoriesAtPrediction()
+{
+    auto train = readCsvBytes("colour,size,y\nred,1,a\nblue,2,b\nred,3,a\ngreen,4,b\nblue,5,a\nred,6,b\n");
+    QVERIFY(train.ok());
+    auto spec = fitPreprocess(train.value(), rowsWithTarget(train.value(), QStringLiteral("y")),
+                              {QStringLiteral("y"), true, {}, 30});
+    QVERIFY(spec.ok());
+    // columns reordered, one unseen category, one missing value, an extra column
+    auto later = readCsvBytes("size,extra,colour\n7,x,purple\n8,y,\n9,z,blue\n");
+    QVERIFY(later.ok());
+    auto tree = treeFeatures(spec.value(), later.value());
+    QVERIFY2(tree.ok(), qPrintable(tree.ok() ? QString() : tree.error().toString()));
+    QCOMPARE(tree->cols, size_t(2));
+    QVERIFY(std::isnan(tree->values[0]));                       // unseen → missing for trees
+    QVERIFY(std::isnan(tree->values[2]));                       // missing stays missing
+    QCOMPARE(tree->values[4], float(spec->columns[0].categories.indexOf(QStringLiteral("blue"))));
+    QCOMPARE(tree->values[1], 7.0f);
+    auto linear = linearFeatures(spec.value(), later.value());
+    QVERIFY(linear.ok());
+    const auto names = spec->linearFeatureNames();
+    const auto other = size_t(std::find(names.begin(), names.end(), "colour=__other") - names.begin());
+    QVERIFY(other < names.size());
+    QCOMPARE(linear->values[0 * linear->cols + other], 1.0f); // unseen → "other" for linear models
+    QCOMPARE(linear->values[1 * linear->cols + other], 1.0f);
+    QCOMPARE(linear->values[2 * linear->cols + other], 0.0f);
 }
 
 QTEST_GUILESS_MAIN(TestTabular)

@@ -156,9 +156,12 @@ std::vector<CandidateConfig> portfolio(ModelFamily family, size_t rows)
         // wide forests (one "round" cannot be interrupted, so it must stay short)
         return {forest("portfolio: forest", 100, 0.5, 10)};
     case ModelFamily::Linear:
-        // XGBoost's linear penalties are not divided by the row count, so useful values are
-        // small (measured on wine: lambda 1 gives CV log loss 0.48, lambda 0.01 gives 0.07)
-        return {linear("portfolio: ridge", 0.01, 0.0), linear("portfolio: elastic net", 0.001, 0.001)};
+        // XGBoost multiplies the linear penalties by the row count, so lambda = 1 / (C n) in
+        // scikit-learn's terms. The grid spans C from about 0.2 to 2000 on a few hundred rows:
+        // the strength matters more than anything else for a linear model, and each fit is cheap.
+        return {linear("portfolio: ridge", 1e-3, 0.0), linear("portfolio: ridge, strong", 1e-2, 0.0),
+                linear("portfolio: ridge, weak", 1e-4, 0.0), linear("portfolio: elastic net", 1e-3, 1e-4),
+                linear("portfolio: ridge, very weak", 1e-5, 0.0)};
     }
     return {};
 }
@@ -175,7 +178,7 @@ CandidateConfig sampleConfig(ModelFamily family, std::mt19937_64 &rng, int index
         return forest(label.constData(), 60 + int(uniform(rng, 0, 90)), uniform(rng, 0.2, 0.9),
                       int(uniform(rng, 6, 12.999)));
     case ModelFamily::Linear:
-        return linear(label.constData(), logUniform(rng, 1e-4, 1), logUniform(rng, 1e-5, 0.1));
+        return linear(label.constData(), logUniform(rng, 1e-6, 0.1), logUniform(rng, 1e-7, 1e-2));
     }
     return {};
 }

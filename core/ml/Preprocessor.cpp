@@ -459,8 +459,9 @@ json PreprocessSpec::planSteps() const
                          {"columns", stringsJson(numeric)}, {"reason", "comparable coefficients"}});
     }
     if (logTarget) {
-        steps.push_back({{"name", "transform_target"}, {"strategy", "log1p"},
-                         {"columns", {toStd(target)}}, {"reason", "positive, right-skewed target"}});
+        steps.push_back({{"name", "transform_target"}, {"strategy", "log1p (kept if cross-validation prefers it)"},
+                         {"columns", {toStd(target)}},
+                         {"reason", "positive, right-skewed target: TRAIN tries it against the raw target"}});
     }
     return steps;
 }

@@ -42,6 +42,7 @@ struct CandidateOutcome
     double cvScore = 0;
     double cvStd = 0;
     double runtimeS = 0;
+    bool logTarget = false;       // regression: fitted on log1p(target)
     std::vector<int> bestRounds;  // per fold
     std::vector<double> oof;      // scoring space: values, or probabilities [rows x classes]
     QString error;
@@ -83,13 +84,18 @@ private:
     CandidateOutcome evaluate(const CandidateConfig &config, bool mayPrune);
     Result<FoldFit> fitFold(const QString &runId, const CandidateConfig &config, Fold &fold,
                             bool emitCurve, int foldIndex);
-    double scoreRows(const std::vector<double> &predictions, const std::vector<size_t> &positions) const;
-    double scoreAll(const std::vector<double> &predictions) const;
+    double scoreRows(const std::vector<double> &predictions, const std::vector<size_t> &positions,
+                     MetricId metric) const;
+    double scoreAll(const std::vector<double> &predictions, MetricId metric) const;
     bool better(double a, double b) const;
+    MetricId ensembleMetric() const;
+    void useLogTarget(bool logTarget);
+    void chooseTargetTransform(const std::vector<CandidateOutcome> &tried);
     std::vector<std::pair<size_t, double>> selectEnsemble(const std::vector<CandidateOutcome> &ok) const;
     Result<EnsembleMember> refit(const CandidateOutcome &candidate, double weight);
     json allMetrics(const Predictions &predictions, const std::vector<int64_t> &rows) const;
     void emitLeaderboard(const std::vector<CandidateOutcome> &candidates);
+    void reserveTimeForRefit(double bestFoldS);
     bool timeUp() const;
     bool shouldStop() const;
     double elapsed() const;
@@ -103,7 +109,7 @@ private:
     TrainerCallbacks m_callbacks;
 
     int m_classes = 0;
-    std::vector<float> m_labels;       // model space, per training row
+    std::vector<float> m_labels;       // model space (log1p when m_spec.logTarget), per training row
     std::vector<int> m_classTruth;     // classification truth per training row
     std::vector<double> m_truth;       // regression truth (original units) per training row
     FeatureMatrix m_treeFeatures, m_linearFeatures;
