@@ -77,6 +77,11 @@ bool Conductor::hasHandler(StageId stage) const
     return m_handlers[static_cast<size_t>(stageIndex(stage))] != nullptr;
 }
 
+void Conductor::setDecisionStage(const std::string &key, StageId stage)
+{
+    m_decisionStages[key] = stage;
+}
+
 // ---- commands -------------------------------------------------------------------------------
 
 void Conductor::startPipeline(const QString &prompt, const json &decisions)
@@ -106,8 +111,24 @@ ConfirmResult Conductor::confirm(const json &decisions)
     }
     if (stage == StageId::Export && status == StageStatus::Completed)
         return {false, tr("The pipeline is finished; restart a stage to run it again.")};
-    if (decisions.is_object() && !decisions.empty())
-        m_state.context.merge_patch(decisions);
+    // An edit to a decision an earlier (or this) stage already used invalidates its proposal.
+    std::optional<StageId> rerun;
+    if (decisions.is_object()) {
+        for (const auto &[key, value] : decisions.items()) {
+            const auto consumer = m_decisionStages.find(key);
+            if (consumer == m_decisionStages.end() || stageIndex(consumer->second) > stageIndex(stage)
+                || m_state.context.value(key, json()) == value)
+                continue;
+            if (!rerun || stageIndex(consumer->second) < stageIndex(*rerun))
+                rerun = consumer->second;
+        }
+        if (!decisions.empty())
+            m_state.context.merge_patch(decisions);
+    }
+    if (rerun) {
+        runStage(*rerun, tr("Running again with your edits"));
+        return {true, {}};
+    }
     advanceFrom(stage);
     return {true, {}};
 }

@@ -8,6 +8,7 @@
 #include <QObject>
 
 #include <array>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -49,6 +50,10 @@ public:
 
     void setHandler(StageId stage, std::shared_ptr<StageHandler> handler);
     bool hasHandler(StageId stage) const;
+    // The first stage that reads a decision (context key), e.g. "target" -> PREPROCESS. A confirm
+    // that changes such a decision at or after that stage runs it again with the edit instead
+    // of advancing past a proposal computed without it.
+    void setDecisionStage(const std::string &key, StageId stage);
 
     // Starts (or starts over) the pipeline from PARSE_INTENT with a goal in plain words.
     // `decisions` holds what the user fixed up front (data path, target, task, budget, seed).
@@ -98,6 +103,7 @@ private:
     ProjectState m_state;
     ProjectStore *m_store = nullptr;
     std::array<std::shared_ptr<StageHandler>, kStageCount> m_handlers;
+    std::map<std::string, StageId> m_decisionStages;
 
     JobHandle m_job;
     bool m_jobActive = false;

@@ -18,13 +18,20 @@ Result<std::unique_ptr<ProjectSession>> ProjectSession::open(const Workspace &wo
     session->m_store = std::move(store).value();
     session->m_conductor = std::make_unique<Conductor>(session->m_store.get());
     installStageHandlers(*session->m_conductor);
+    session->m_chat = std::make_unique<ProjectChat>(*session->m_conductor);
     return session;
 }
 
 ProjectSession::~ProjectSession()
 {
+    m_chat.reset();
     m_conductor.reset();
     m_store.reset();
+}
+
+void ProjectSession::chat(const QString &text)
+{
+    m_chat->ask(text);
 }
 
 } // namespace baton

@@ -1,5 +1,6 @@
 #include "ProjectSession.h"
 
+#include "core/pipeline/ContextKeys.h"
 #include "core/pipeline/DatasetCache.h"
 #include "core/pipeline/stages/DataSourceStage.h"
 #include "core/pipeline/stages/ModelSelectStage.h"
@@ -24,6 +25,14 @@ void installStageHandlers(Conductor &conductor)
     conductor.setHandler(StageId::Train, std::make_shared<TrainStage>(cache));
     conductor.setHandler(StageId::ReviewEdit, std::make_shared<ReviewStage>());
     conductor.setHandler(StageId::Export, std::make_shared<ExportStage>(cache));
+
+    // The first stage that uses each decision a confirm may edit: changing one later re-runs it.
+    for (const char *key : {ctx::DataPath, ctx::DatasetId})
+        conductor.setDecisionStage(key, StageId::DataSource);
+    for (const char *key : {ctx::Target, ctx::Task, ctx::ExcludedColumns, ctx::Seed})
+        conductor.setDecisionStage(key, StageId::Preprocess);
+    for (const char *key : {ctx::Metric, ctx::TimeBudgetS, "model_id", "max_models"})
+        conductor.setDecisionStage(key, StageId::Train);
 }
 
 } // namespace baton

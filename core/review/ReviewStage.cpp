@@ -2,6 +2,7 @@
 
 #include "ReportSchema.h"
 
+#include "core/agents/Narrator.h"
 #include "core/conductor/EventNames.h"
 #include "core/ml/XgbBooster.h"
 #include "core/pipeline/ContextKeys.h"
@@ -772,7 +773,8 @@ StageOutcome ReviewStage::run(StageContext &context)
     if (context.isCancelled())
         return stage::fail(ErrorKind::Cancelled, "review.cancelled", QStringLiteral("Cancelled"));
 
-    const json report = buildReport(in);
+    json report = buildReport(in);
+    narrateReport(AgentRunner::forStage(context), report); // the narrator agent, checked against the run
     const std::vector<Chart> charts = chartsIn(in.assetsDir);
     const QString jsonRel = QStringLiteral("report/report.json");
     const QString mdRel = QStringLiteral("report/report.md");

@@ -1,6 +1,6 @@
 #include "ParseIntentStage.h"
 
-#include "core/agents/IntentRules.h"
+#include "core/agents/IntentAgent.h"
 #include "core/conductor/EventNames.h"
 #include "core/pipeline/ContextKeys.h"
 #include "core/pipeline/DatasetCache.h"
@@ -35,7 +35,8 @@ StageOutcome ParseIntentStage::run(StageContext &context)
         }
     }
 
-    ParsedIntent intent = parseIntentRules(prompt, columns, imageData);
+    AgentResult<ParsedIntent> parsed = parseIntent(AgentRunner::forStage(context), prompt, columns, imageData);
+    ParsedIntent &intent = parsed.value;
 
     // What the user fixed explicitly (--target, --task, the GUI form) wins over the rules.
     const QString explicitTarget = stringField(project, ctx::Target);
@@ -54,7 +55,7 @@ StageOutcome ParseIntentStage::run(StageContext &context)
         intent.task = *task;
 
     json payload = intent.toJson();
-    payload["produced_by"] = "rules";
+    parsed.provenance.addTo(payload);
     context.emitEvent(events::PromptParsed, payload);
 
     json patch = {{ctx::Intent, payload}, {ctx::Task, toStd(taskKindName(intent.task))}};

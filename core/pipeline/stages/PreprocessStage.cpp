@@ -2,10 +2,12 @@
 
 #include "StageSupport.h"
 
+#include "core/agents/PreprocessPlanner.h"
 #include "core/conductor/EventNames.h"
 #include "core/ml/Split.h"
 #include "core/pipeline/ContextKeys.h"
 #include "core/pipeline/DatasetCache.h"
+#include "core/pipeline/TableHints.h"
 #include "core/project/Assets.h"
 
 namespace baton {
@@ -40,7 +42,20 @@ StageOutcome PreprocessStage::run(StageContext &context)
 
     const std::vector<int64_t> labelled = rowsWithTarget(table, target);
     const qsizetype unlabelled = table.rowCount() - qsizetype(labelled.size());
-    const std::vector<Exclusion> exclusions = stage::exclusionsFrom(project);
+    std::vector<Exclusion> exclusions = stage::exclusionsFrom(project);
+    QStringList excludedNames;
+    for (const Exclusion &e : exclusions)
+        excludedNames << e.column;
+    // The planner's exclusions join the user's, with reasons, so they can be read and undone.
+    const auto planned = planExclusions(AgentRunner::forStage(context), columnHints(table), target,
+                                        *classification, excludedNames);
+    json excludedDecision = project.value(ctx::ExcludedColumns, json::array());
+    json plannedJson = json::array();
+    for (const PlannedExclusion &p : planned.value) {
+        exclusions.push_back({p.column, p.reason});
+        excludedDecision.push_back({{"column", toStd(p.column)}, {"reason", toStd(p.reason)}});
+        plannedJson.push_back({{"column", toStd(p.column)}, {"reason", toStd(p.reason)}});
+    }
 
     // stratify on the classes seen across all labelled rows
     std::vector<int> strata;
@@ -87,10 +102,13 @@ StageOutcome PreprocessStage::run(StageContext &context)
                                              {"seed", seed},
                                              {"unlabelled_rows_dropped", unlabelled}});
     const json steps = spec->planSteps();
-    context.emitEvent(events::PreprocessPlan, {{"steps", steps},
-                                               {"task_type", *classification ? "classification" : "regression"},
-                                               {"target", toStd(target)},
-                                               {"editable", {"excluded_columns", "target", "task"}}});
+    json plan = {{"steps", steps},
+                 {"task_type", *classification ? "classification" : "regression"},
+                 {"target", toStd(target)},
+                 {"planned_exclusions", plannedJson},
+                 {"editable", {"excluded_columns", "target", "task"}}};
+    planned.provenance.addTo(plan);
+    context.emitEvent(events::PreprocessPlan, plan);
     const QString specUrl = stage::announceArtifact(context, QStringLiteral("preprocess_spec"),
                                                     QStringLiteral("preprocess_spec"),
                                                     QStringLiteral("Preprocessing spec"), specRel,
@@ -122,6 +140,8 @@ StageOutcome PreprocessStage::run(StageContext &context)
                                   {"excluded", excluded},
                                   {"train_rows", split.train.size()},
                                   {"test_rows", split.test.size()}}}};
+    if (!planned.value.empty())
+        patch[ctx::ExcludedColumns] = excludedDecision;
     QString summary = QStringLiteral("%1 on “%2”: %3 features from %4 columns, %5 excluded. Train %6 rows, test %7 rows (held out until the end). Metric: %8.")
                           .arg(*classification ? QStringLiteral("Classification") : QStringLiteral("Regression"),
                                target)
