@@ -229,7 +229,8 @@ ParseResult parseServe(const QStringList &arguments)
     const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Address to listen on (default 127.0.0.1)."), QStringLiteral("HOST"), QStringLiteral("127.0.0.1"));
     const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Port (default 8000)."), QStringLiteral("PORT"), QStringLiteral("8000"));
     const QCommandLineOption workspace(QStringLiteral("workspace"), QStringLiteral("Workspace folder holding the projects."), QStringLiteral("DIR"));
-    parser.addOptions({help, host, port, workspace});
+    const QCommandLineOption allowOrigin(QStringLiteral("allow-origin"), QStringLiteral("Also accept browser pages from this origin (e.g. https://lab.example:8443); repeatable. Local origins are always accepted."), QStringLiteral("ORIGIN"));
+    parser.addOptions({help, host, port, workspace, allowOrigin});
     if (!parser.parse(arguments))
         return usageError(cmd, parser.errorText());
     if (parser.isSet(help))
@@ -244,6 +245,7 @@ ParseResult parseServe(const QStringList &arguments)
     if (!ok || options.port <= 0 || options.port > 65535)
         return usageError(cmd, QStringLiteral("--port must be 1-65535, not '%1'").arg(parser.value(port)));
     options.workspace = parser.value(workspace);
+    options.allowedOrigins = parser.values(allowOrigin);
     return {options, {}, ExitCode::Success};
 }
 

@@ -35,6 +35,7 @@ struct Options
     // serve
     QString host = QStringLiteral("127.0.0.1");
     int port = 8000;
+    QStringList allowedOrigins;
 };
 
 // What the command line asked for: options to run, or text to print and an exit code

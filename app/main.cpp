@@ -8,6 +8,7 @@
 #include "core/data/ProfileCommand.h"
 #include "core/pipeline/RunCommand.h"
 #include "core/review/PredictCommand.h"
+#include "core/server/ServeCommand.h"
 #include "ui/MainWindow.h"
 
 #include <QApplication>
@@ -39,12 +40,6 @@ void identifyApplication()
         JobRunner::setMaxThreads(threads);
 }
 
-int notAvailable(QTextStream &err, const char *command, const char *issue)
-{
-    err << "baton " << command << ": not available in this build yet (" << issue << ").\n";
-    return toInt(ExitCode::StageFailed);
-}
-
 int runCli(const cli::Options &options)
 {
     QTextStream out(stdout);
@@ -72,8 +67,16 @@ int runCli(const cli::Options &options)
         return toInt(runPredict(options.bundle, options.data, options.out, err));
     case cli::Command::Profile:
         return toInt(runProfile(options.data, options.target, out, err));
-    case cli::Command::Serve:
-        return notAvailable(err, "serve", "the protocol server lands with its own issue");
+    case cli::Command::Serve: {
+        server::ServeRequest request;
+        request.host = options.host;
+        request.port = options.port;
+        request.workspace = options.workspace;
+        request.allowedOrigins = options.allowedOrigins;
+        UnixSignals signalsBridge;
+        QObject::connect(&signalsBridge, &UnixSignals::received, qApp, &QCoreApplication::quit);
+        return toInt(server::runServe(request, out, err));
+    }
     case cli::Command::Gui:
         break;
     }
