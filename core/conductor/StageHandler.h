@@ -55,6 +55,8 @@ public:
 
     bool isCancelled() const { return m_token.isCancelled(); }
     bool isStopRequested() const { return m_token.isStopRequested(); }
+    // For work that polls cancellation itself (readers, downloads).
+    const JobToken &token() const { return m_token; }
 
     // Publishes an event attributed to this stage (envelope status IN_PROGRESS unless given).
     void emitEvent(const char *name, json payload,

@@ -4,7 +4,9 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QDateTime>
 #include <QFileInfo>
+#include <QLocale>
 #include <QLoggingCategory>
 #include <QSet>
 #include <QThread>
@@ -1435,6 +1437,164 @@ Result<Table> parseCsv(const char *data, qsizetype size, const CsvOptions &optio
     return table;
 }
 
+// ---------------------------------------------------------------------------------------------
+// File input
+
+// The bytes are read, not memory-mapped: a mapped file that another program truncates kills the
+// reader with SIGBUS, while read() just returns fewer bytes, which becomes a clear error.
+constexpr qint64 kReadBlockBytes = qint64(16) << 20;
+
+struct FileStamp
+{
+    bool exists = false;
+    qint64 size = -1;
+    QDateTime modified;
+};
+
+FileStamp stampOf(const QString &path)
+{
+    const QFileInfo info(path);
+    return {info.exists(), info.size(), info.lastModified()};
+}
+
+Status checkUnchanged(const QString &path, const QString &label, const FileStamp &before)
+{
+    const FileStamp after = stampOf(path);
+    if (!after.exists) {
+        return makeError(ErrorKind::Io, QStringLiteral("csv.changed"),
+                         QStringLiteral("%1 disappeared while it was being read").arg(label), label);
+    }
+    if (after.size != before.size || after.modified != before.modified) {
+        return makeError(ErrorKind::Io, QStringLiteral("csv.changed"),
+                         QStringLiteral("%1 changed while it was being read (%2 bytes before, %3 "
+                                        "after); read it again once it is complete")
+                             .arg(label)
+                             .arg(before.size)
+                             .arg(after.size),
+                         label);
+    }
+    return {};
+}
+
+// Memory the system could give this process now (Linux MemAvailable), or -1 when unknown.
+qint64 availableMemory()
+{
+    QFile meminfo(QStringLiteral("/proc/meminfo"));
+    if (!meminfo.open(QIODevice::ReadOnly | QIODevice::Text))
+        return -1;
+    while (!meminfo.atEnd()) {
+        const QByteArray line = meminfo.readLine();
+        if (line.startsWith("MemAvailable:")) {
+            const QList<QByteArray> parts = line.simplified().split(' ');
+            bool ok = false;
+            const qint64 kib = parts.value(1).toLongLong(&ok);
+            return ok ? kib * 1024 : -1;
+        }
+    }
+    return -1;
+}
+
+QString dataSize(qint64 bytes)
+{
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
+}
+
+// Text files hold no NUL byte; binary files and UTF-16 text do, early on.
+Status checkNoNul(const char *data, qint64 from, qint64 to, const QString &label)
+{
+    const auto *nul = static_cast<const char *>(std::memchr(data + from, '\0', size_t(to - from)));
+    if (!nul)
+        return {};
+    const qint64 offset = nul - data;
+    const qint64 line = 1 + std::count(data, nul, '\n');
+    const char *lineStart = nul;
+    while (lineStart > data && lineStart[-1] != '\n')
+        --lineStart;
+    const qint64 column = nul - lineStart + 1;
+    const QString where = QStringLiteral("line %1, column %2").arg(line).arg(column);
+    return makeError(ErrorKind::BadInput, QStringLiteral("csv.binary"),
+                     QStringLiteral("%1 is not CSV text: it has a NUL byte on %2 (byte %3). Binary "
+                                    "files and UTF-16 text cannot be read; save the data as a "
+                                    "UTF-8 CSV file")
+                         .arg(label.isEmpty() ? QStringLiteral("The input") : label, where)
+                         .arg(offset),
+                     label.isEmpty() ? where : label + QLatin1Char(':') + where);
+}
+
+// The whole file, read in blocks (progress 0..0.05, cancel between blocks), refused when it is
+// larger than options.maxBytes, needs more memory than there is (the bytes and the table take
+// about twice the file's size), holds a NUL byte, or shrinks while being read.
+Result<QByteArray> readFileBytes(QFile &file, const QString &label, const CsvOptions &options,
+                                 const JobToken *token, const std::function<void(double)> &progress)
+{
+    auto tooLarge = [&](qint64 bytes) {
+        return makeError(ErrorKind::BadInput, QStringLiteral("csv.too_large"),
+                         QStringLiteral("%1 is %2 bytes, more than the limit of %3 bytes")
+                             .arg(label)
+                             .arg(bytes)
+                             .arg(options.maxBytes),
+                         label);
+    };
+    const bool sized = !file.isSequential();
+    const qint64 size = sized ? file.size() : -1;
+    if (sized) {
+        if (size > options.maxBytes)
+            return tooLarge(size);
+        if (size == 0) {
+            return makeError(ErrorKind::BadInput, QStringLiteral("csv.empty"),
+                             QStringLiteral("The CSV file is empty"), label);
+        }
+        const qint64 memory = options.memoryBudget > 0 ? options.memoryBudget : availableMemory();
+        if (memory > 0 && 2 * size > memory) {
+            return makeError(ErrorKind::BadInput, QStringLiteral("csv.too_large"),
+                             QStringLiteral("%1 is %2; reading it takes about twice that in memory "
+                                            "(the text and the table), but only %3 is available")
+                                 .arg(label, dataSize(size), dataSize(memory)),
+                             label);
+        }
+    }
+
+    // Uninitialised: pages are only touched (and counted) as the blocks arrive.
+    QByteArray bytes(sized ? size : 0, Qt::Uninitialized);
+    qint64 got = 0;
+    for (;;) {
+        if (token && token->isCancelled())
+            return cancelledError(label);
+        if (sized && got == size)
+            break;
+        if (!sized && bytes.size() < got + kReadBlockBytes)
+            bytes.resize(got + kReadBlockBytes);
+        const qint64 want = sized ? std::min(kReadBlockBytes, size - got) : kReadBlockBytes;
+        const qint64 n = file.read(bytes.data() + got, want);
+        if (n < 0) {
+            return makeError(ErrorKind::Io, QStringLiteral("csv.read_failed"),
+                             QStringLiteral("Cannot read %1: %2").arg(label, file.errorString()),
+                             label);
+        }
+        if (n == 0 && sized) {
+            return makeError(ErrorKind::Io, QStringLiteral("csv.changed"),
+                             QStringLiteral("%1 shrank while it was being read: it was %2 bytes, "
+                                            "its end came after %3; read it again once it is "
+                                            "complete")
+                                 .arg(label)
+                                 .arg(size)
+                                 .arg(got),
+                             label);
+        }
+        if (n == 0)
+            break;
+        if (Status text = checkNoNul(bytes.constData(), got, got + n, label); !text)
+            return text.error();
+        got += n;
+        if (got > options.maxBytes)
+            return tooLarge(got);
+        if (progress && sized)
+            progress(0.05 * double(got) / double(size));
+    }
+    bytes.resize(got);
+    return bytes;
+}
+
 } // namespace
 
 Result<Table> readCsv(const QString &path, const CsvOptions &options, const JobToken *token,
@@ -1454,46 +1614,18 @@ Result<Table> readCsv(const QString &path, const CsvOptions &options, const JobT
                          QStringLiteral("Cannot open %1: %2").arg(path, file.errorString()),
                          label);
     }
-    auto tooLarge = [&](qint64 bytes) {
-        return makeError(ErrorKind::BadInput, QStringLiteral("csv.too_large"),
-                         QStringLiteral("%1 is %2 bytes, more than the limit of %3 bytes")
-                             .arg(label)
-                             .arg(bytes)
-                             .arg(options.maxBytes),
-                         label);
-    };
-    if (!file.isSequential()) {
-        const qint64 size = file.size();
-        if (size > options.maxBytes)
-            return tooLarge(size);
-        if (size == 0) {
-            return makeError(ErrorKind::BadInput, QStringLiteral("csv.empty"),
-                             QStringLiteral("The CSV file is empty"), label);
-        }
-        // Mapping lets the kernel page the file in and out: no copy of a multi-GB file on the heap.
-        if (uchar *mapped = file.map(0, size)) {
-            Result<Table> table = parseCsv(reinterpret_cast<const char *>(mapped), size, options,
-                                           token, progress, label);
-            file.unmap(mapped);
-            return table;
-        }
+    const FileStamp before = stampOf(path);
+    auto bytes = readFileBytes(file, label, options, token, progress);
+    if (!bytes)
+        return bytes.error();
+    Result<Table> table = parseCsv(bytes->constData(), bytes->size(), options, token, progress, label);
+    bytes = QByteArray(); // the table stands alone: give the bytes back before returning
+    // A table read from a file that changed meanwhile matches neither version of it.
+    if (table && !file.isSequential()) {
+        if (Status same = checkUnchanged(path, label, before); !same)
+            return same.error();
     }
-    // Pipes and files that cannot be mapped: read, still within the limit.
-    QByteArray bytes;
-    for (;;) {
-        const QByteArray block = file.read(1 << 20);
-        if (block.isEmpty())
-            break;
-        bytes += block;
-        if (bytes.size() > options.maxBytes)
-            return tooLarge(bytes.size());
-    }
-    if (file.error() != QFileDevice::NoError) {
-        return makeError(ErrorKind::Io, QStringLiteral("csv.read_failed"),
-                         QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()),
-                         label);
-    }
-    return parseCsv(bytes.constData(), bytes.size(), options, token, progress, label);
+    return table;
 }
 
 Result<Table> readCsvBytes(const QByteArray &bytes, const CsvOptions &options,
@@ -1505,6 +1637,8 @@ Result<Table> readCsvBytes(const QByteArray &bytes, const CsvOptions &options,
                              .arg(bytes.size())
                              .arg(options.maxBytes));
     }
+    if (Status text = checkNoNul(bytes.constData(), 0, bytes.size(), QString()); !text)
+        return text.error();
     return parseCsv(bytes.constData(), bytes.size(), options, token, {}, QString());
 }
 

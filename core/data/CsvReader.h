@@ -23,6 +23,9 @@ struct CsvOptions
     char delimiter = 0;                  // 0: sniff among ',' ';' '\t' '|'
     CsvHeader header = CsvHeader::Detect;
     qint64 maxBytes = qint64(8) << 30;   // larger inputs are refused, not half-read
+    // A file needing more than this (about twice its size: text and table) is refused up front;
+    // 0: the memory available on this machine now.
+    qint64 memoryBudget = 0;
     int threads = 0;                     // 0: QThread::idealThreadCount()
 };
 
@@ -65,10 +68,16 @@ struct CsvOptions
 //   6. Text       everything else (identifiers, free text).
 // A column with no present value at all is Float64 (all NaN).
 //
-// Speed: the file is memory-mapped, a linear scan finds record boundaries outside quotes, and
-// chunks of records are inferred and converted in parallel (two passes over the bytes, no per-cell
-// strings for non-text columns). String columns are dictionary-encoded until they have more
-// distinct values than a category may, then kept as one QString per cell.
+// Speed: the file is read in large blocks (not memory-mapped: a mapped file truncated by another
+// program would kill the process with SIGBUS), a linear scan finds record boundaries outside
+// quotes, and chunks of records are inferred and converted in parallel (two passes over the bytes,
+// no per-cell strings for non-text columns). String columns are dictionary-encoded until they
+// have more distinct values than a category may, then kept as one QString per cell.
+//
+// Files that cannot be read are refused with a clear error before anything is half-built: larger
+// than maxBytes or needing more memory than memoryBudget (csv.too_large), a NUL byte anywhere --
+// binary data or UTF-16 -- (csv.binary, naming line and column), a file that shrinks, changes or
+// disappears while being read (csv.changed).
 //
 // Errors carry "file.csv:line N" in Error::context (and the line in the message). Checks
 // token->isCancelled() periodically (ErrorKind::Cancelled); progress gets 0..1 on the calling

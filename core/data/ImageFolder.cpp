@@ -1,5 +1,6 @@
 #include "ImageFolder.h"
 
+#include "core/data/SafeZip.h"
 #include "core/jobs/JobRunner.h"
 
 #include <QBuffer>
@@ -7,11 +8,7 @@
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QImageReader>
-#include <QRegularExpression>
 
-#include <quazip/quazip.h>
-#include <quazip/quazipfile.h>
-#include <quazip/quazipfileinfo.h>
 
 #include <algorithm>
 #include <optional>
@@ -183,120 +180,6 @@ Result<ImageFolderSummary> summariseFolder(const QString &path, const JobToken *
     return summary;
 }
 
-// '..' anywhere, a leading '/' or '\', or a drive letter: extracting it would escape the folder.
-bool isUnsafeEntryName(const QString &name)
-{
-    static const QRegularExpression drive(QStringLiteral("^[A-Za-z]:"));
-    QString normalised = name;
-    normalised.replace(QLatin1Char('\\'), QLatin1Char('/'));
-    if (normalised.startsWith(QLatin1Char('/')) || drive.match(normalised).hasMatch())
-        return true;
-    const QStringList parts = normalised.split(QLatin1Char('/'));
-    return parts.contains(QStringLiteral(".."));
-}
-
-Error zipError(const char *code, const QString &message, const QString &path)
-{
-    return makeError(ErrorKind::BadInput, QString::fromLatin1(code), message, path);
-}
-
-// Refuses the archive from its central directory alone, before anything is inflated.
-Status validateZip(const QList<QuaZipFileInfo64> &entries, const ImageFolderLimits &limits,
-                   const QString &path)
-{
-    const QString zipName = QFileInfo(path).fileName();
-    quint64 total = 0;
-    for (const QuaZipFileInfo64 &entry : entries) {
-        if (isUnsafeEntryName(entry.name)) {
-            return zipError("zip.unsafe_path",
-                            QStringLiteral("%1 has an entry with an unsafe path \"%2\" (absolute "
-                                           "or with '..'); the archive is refused")
-                                .arg(zipName, entry.name),
-                            path);
-        }
-        if (entry.uncompressedSize > quint64(limits.maxEntryBytes)) {
-            return zipError("zip.too_large",
-                            QStringLiteral("%1: entry \"%2\" declares %3 bytes, more than the "
-                                           "limit of %4 bytes for one file")
-                                .arg(zipName, entry.name)
-                                .arg(entry.uncompressedSize)
-                                .arg(limits.maxEntryBytes),
-                            path);
-        }
-        total += entry.uncompressedSize;
-        if (total > quint64(limits.maxTotalBytes)) {
-            return zipError("zip.too_large",
-                            QStringLiteral("%1 declares more than %2 bytes uncompressed; the "
-                                           "archive is refused")
-                                .arg(zipName)
-                                .arg(limits.maxTotalBytes),
-                            path);
-        }
-        if (entry.uncompressedSize >= quint64(limits.ratioMinBytes)) {
-            const double ratio = double(entry.uncompressedSize)
-                                 / double(std::max<quint64>(1, entry.compressedSize));
-            if (ratio > limits.maxCompressionRatio) {
-                return zipError("zip.bomb",
-                                QStringLiteral("%1 looks like a zip bomb: entry \"%2\" inflates "
-                                               "%3 bytes to %4 (ratio %5, limit %6)")
-                                    .arg(zipName, entry.name)
-                                    .arg(entry.compressedSize)
-                                    .arg(entry.uncompressedSize)
-                                    .arg(ratio, 0, 'f', 0)
-                                    .arg(limits.maxCompressionRatio, 0, 'f', 0),
-                                path);
-            }
-        }
-    }
-    return {};
-}
-
-// Inflates the current entry, refusing one that produces more or fewer bytes than it declared
-// (the central directory lied) or fails its CRC. Never reads more than declared + 1 bytes.
-Result<QByteArray> readEntry(QuaZip &zip, const QuaZipFileInfo64 &entry, const QString &path)
-{
-    const QString zipName = QFileInfo(path).fileName();
-    QuaZipFile file(&zip);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return zipError("zip.corrupt",
-                        QStringLiteral("%1: cannot open entry \"%2\" (zip error %3)")
-                            .arg(zipName, entry.name)
-                            .arg(file.getZipError()),
-                        path);
-    }
-    const qint64 declared = qint64(entry.uncompressedSize);
-    QByteArray bytes;
-    bytes.resize(declared + 1);
-    qint64 got = 0;
-    while (got < declared + 1) {
-        const qint64 n = file.read(bytes.data() + got, declared + 1 - got);
-        if (n <= 0)
-            break;
-        got += n;
-    }
-    file.close();
-    if (got != declared) {
-        return zipError("zip.size_mismatch",
-                        QStringLiteral("%1: entry \"%2\" declares %3 bytes but inflates to %4; "
-                                       "its sizes lie and the archive is refused")
-                            .arg(zipName, entry.name)
-                            .arg(declared)
-                            .arg(got > declared ? QStringLiteral("more")
-                                                : QStringLiteral("%1 bytes").arg(got)),
-                        path);
-    }
-    if (file.getZipError() != UNZ_OK) {
-        return zipError("zip.corrupt",
-                        QStringLiteral("%1: entry \"%2\" is corrupt (zip error %3, e.g. a CRC "
-                                       "mismatch)")
-                            .arg(zipName, entry.name)
-                            .arg(file.getZipError()),
-                        path);
-    }
-    bytes.resize(declared);
-    return bytes;
-}
-
 Result<ImageFolderSummary> summariseZip(const QString &path, const JobToken *token,
                                         const ImageFolderLimits &limits)
 {
@@ -305,30 +188,12 @@ Result<ImageFolderSummary> summariseZip(const QString &path, const JobToken *tok
     summary.fromZip = true;
     const QString zipName = QFileInfo(path).fileName();
 
-    QuaZip zip(path);
-    if (!zip.open(QuaZip::mdUnzip)) {
-        return zipError("zip.open_failed",
-                        QStringLiteral("%1 is not a readable zip archive (zip error %2)")
-                            .arg(zipName)
-                            .arg(zip.getZipError()),
-                        path);
-    }
-    // The count comes from the end record: refuse before building a list of a million entries.
-    const int count = zip.getEntriesCount();
-    if (count < 0 || count > limits.maxEntries) {
-        return zipError("zip.too_many_entries",
-                        QStringLiteral("%1 has %2 entries, more than the limit of %3")
-                            .arg(zipName)
-                            .arg(count)
-                            .arg(limits.maxEntries),
-                        path);
-    }
-    const QList<QuaZipFileInfo64> entries = zip.getFileInfoList64();
-    if (entries.size() != count || zip.getZipError() != UNZ_OK) {
-        return zipError("zip.corrupt",
-                        QStringLiteral("%1 has a corrupt central directory").arg(zipName), path);
-    }
-    if (Status valid = validateZip(entries, limits, path); !valid)
+    QuaZip zip;
+    auto opened = openZip(zip, path, limits);
+    if (!opened)
+        return opened.error();
+    const QList<QuaZipFileInfo64> &entries = opened.value();
+    if (Status valid = checkZipEntries(entries, limits, path); !valid)
         return valid.error();
 
     std::vector<QStringList> files;
@@ -348,7 +213,7 @@ Result<ImageFolderSummary> summariseZip(const QString &path, const JobToken *tok
             return cancelled();
         QuaZipFileInfo64 entry;
         if (!zip.getCurrentFileInfo(&entry)) {
-            return zipError("zip.corrupt",
+            return makeError(ErrorKind::BadInput, QStringLiteral("zip.corrupt"),
                             QStringLiteral("%1 has a corrupt entry").arg(zipName), path);
         }
         if (entry.name.endsWith(QLatin1Char('/')))
@@ -368,13 +233,13 @@ Result<ImageFolderSummary> summariseZip(const QString &path, const JobToken *tok
             summary.unreadable.push_back({relative, QStringLiteral("encrypted zip entry")});
             continue;
         }
-        auto bytes = readEntry(zip, entry, path);
+        auto bytes = readZipEntry(zip, entry, path);
         if (!bytes)
             return bytes.error();
         // Belt and braces: the declared total was checked, this counts what really came out.
         inflated += bytes->size();
         if (inflated > limits.maxTotalBytes) {
-            return zipError("zip.too_large",
+            return makeError(ErrorKind::BadInput, QStringLiteral("zip.too_large"),
                             QStringLiteral("%1 inflates to more than %2 bytes")
                                 .arg(zipName)
                                 .arg(limits.maxTotalBytes),
@@ -390,7 +255,7 @@ Result<ImageFolderSummary> summariseZip(const QString &path, const JobToken *tok
             summary.unreadable.push_back({relative, std::get<QString>(header)});
     }
     if (zip.getZipError() != UNZ_OK) {
-        return zipError("zip.corrupt",
+        return makeError(ErrorKind::BadInput, QStringLiteral("zip.corrupt"),
                         QStringLiteral("%1 is corrupt (zip error %2)")
                             .arg(zipName)
                             .arg(zip.getZipError()),

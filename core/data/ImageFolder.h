@@ -2,6 +2,7 @@
 
 #include "core/common/Json.h"
 #include "core/common/Result.h"
+#include "core/data/SafeZip.h"
 
 #include <QSize>
 #include <QString>
@@ -47,14 +48,8 @@ struct ImageFolderSummary
     json toJson() const;
 };
 
-struct ImageFolderLimits
-{
-    qint64 maxTotalBytes = qint64(2) << 30;  // uncompressed, summed over the zip's entries
-    qint64 maxEntryBytes = qint64(256) << 20; // one image larger than this is not a photo
-    qint64 maxEntries = 500000;
-    double maxCompressionRatio = 100.0;      // images are already compressed; text is ~10x
-    qint64 ratioMinBytes = qint64(1) << 20;  // tiny entries may compress well without harm
-};
+// The zip guards (SafeZip.h) with defaults for photos: already compressed, each well below 256 MB.
+using ImageFolderLimits = ZipLimits;
 
 // Summarises a folder in ImageFolder layout (<class>/<image>, nested folders below a class are
 // part of it) or a .zip of one. One wrapping folder (dataset/<class>/<image>) is skipped.

@@ -3,6 +3,8 @@
 #include "HeadlessRun.h"
 #include "ProjectSession.h"
 
+#include "core/data/KaggleDataset.h"
+
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
@@ -20,11 +22,15 @@ RunCommand::RunCommand(RunRequest request, QTextStream &out, QTextStream &err, Q
 json RunCommand::decisionsFor(const RunRequest &request)
 {
     json decisions = {
-        {"data_path", toStd(QFileInfo(request.data).absoluteFilePath())},
         {"task", toStd(request.task)},
         {"time_budget_s", request.timeBudgetS},
         {"output_dir", toStd(QFileInfo(request.out).absoluteFilePath())},
     };
+    // A Kaggle dataset is a choice DATA_SOURCE downloads; until then there is no file to read.
+    if (isKaggleReference(request.data))
+        decisions["dataset_id"] = toStd(request.data);
+    else
+        decisions["data_path"] = toStd(QFileInfo(request.data).absoluteFilePath());
     if (!request.target.isEmpty())
         decisions["target"] = toStd(request.target);
     if (request.seed)
@@ -47,12 +53,18 @@ void RunCommand::cancel()
 ExitCode RunCommand::exec()
 {
     const QFileInfo data(m_request.data);
-    if (!data.exists()) {
+    if (isKaggleReference(m_request.data)) {
+        // Downloaded by DATA_SOURCE; only the form is checked here.
+        if (auto ref = parseKaggleReference(m_request.data); !ref) {
+            m_err << "baton run: --data: " << ref.error().message << '\n';
+            m_err.flush();
+            return ExitCode::BadInput;
+        }
+    } else if (!data.exists()) {
         m_err << "baton run: --data '" << m_request.data << "': no such file or folder\n";
         m_err.flush();
         return ExitCode::BadInput;
-    }
-    if (!data.isReadable()) {
+    } else if (!data.isReadable()) {
         m_err << "baton run: --data '" << m_request.data << "': not readable\n";
         m_err.flush();
         return ExitCode::BadInput;

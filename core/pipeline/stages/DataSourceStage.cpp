@@ -1,9 +1,12 @@
 #include "DataSourceStage.h"
 
+#include "KaggleDownloadStep.h"
+
 #include "core/conductor/EventNames.h"
 #include "core/data/CsvWriter.h"
 #include "core/data/DemoDatasets.h"
 #include "core/data/ImageFolder.h"
+#include "core/data/KaggleDataset.h"
 #include "core/pipeline/ContextKeys.h"
 #include "core/pipeline/DatasetCache.h"
 #include "core/project/Assets.h"
@@ -122,6 +125,13 @@ StageOutcome DataSourceStage::run(StageContext &context)
     const QString prompt = stringField(project, ctx::Prompt);
     QString dataPath = stringField(project, ctx::DataPath);
     const QString chosenId = stringField(project, ctx::DatasetId);
+    // kaggle:owner/name, as the data path or the chosen dataset, is fetched into the project first.
+    if (const QString ref = isKaggleReference(dataPath) ? dataPath : chosenId; isKaggleReference(ref)) {
+        auto downloaded = stage::downloadKaggleData(context, ref);
+        if (!downloaded)
+            return StageOutcome::failed(downloaded.error());
+        dataPath = downloaded.value();
+    }
 
     // Candidates: the user's file first, then demos that fit the goal, then the upload option.
     json candidates = json::array();
@@ -167,7 +177,7 @@ StageOutcome DataSourceStage::run(StageContext &context)
 
     QElapsedTimer timer;
     timer.start();
-    auto loaded = m_cache->load(file.absoluteFilePath(), nullptr, {});
+    auto loaded = m_cache->load(file.absoluteFilePath(), &context.token(), {});
     if (!loaded)
         return StageOutcome::failed(loaded.error());
     const Table &table = *loaded.value();

@@ -40,7 +40,7 @@ StageOutcome ProfileStage::run(StageContext &context)
         return stage::fail(ErrorKind::BadInput, "profile.no_data",
                            QStringLiteral("No dataset selected. Please go back and select a dataset."));
     }
-    auto loaded = m_cache->load(dataPath);
+    auto loaded = m_cache->load(dataPath, &context.token());
     if (!loaded)
         return StageOutcome::failed(loaded.error());
     const Table &table = *loaded.value();
@@ -49,8 +49,9 @@ StageOutcome ProfileStage::run(StageContext &context)
     const QString target = stringField(project, ctx::Target);
     if (!target.isEmpty() && table.columnIndex(target))
         options.target = target;
-    double lastPct = -1;
-    auto profile = profileTable(table, options, nullptr, [&](const QString &phase, double pct) {
+    double lastPct = -100;
+    auto profile = profileTable(table, options, &context.token(), [&](const QString &phase, double fraction) {
+        const double pct = 100.0 * fraction; // the profiler reports 0..1, the event percents
         if (pct - lastPct >= 5 || pct >= 100) {
             lastPct = pct;
             context.emitEvent(events::ProfileProgress, {{"phase", toStd(phase)}, {"pct", pct}});
