@@ -1,5 +1,6 @@
 #include "Profiler.h"
 
+#include "core/data/RadixSort.h"
 #include "core/jobs/JobRunner.h"
 
 #include <QCoreApplication>
@@ -31,6 +32,8 @@ struct ProfilerText
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kQuantiles[] = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
 constexpr uint32_t kNoGroup = std::numeric_limits<uint32_t>::max();
+// Contingency tables up to this many cells are counted in a dense array (8 MB at most).
+constexpr size_t kDenseContingencyCells = size_t(1) << 20;
 
 // Overall progress at the start of each phase.
 constexpr double kColumnsStart = 0.0;
@@ -424,21 +427,8 @@ Histogram makeHistogram(const std::vector<double> &values, double lo, double hi,
     return h;
 }
 
-// Puts values[k] in sorted position for every k in [kFirst, kLast) (sorted indices within
-// [lo, hi)); the rest of the range is only partitioned.
-void selectOrderStatistics(std::vector<double> &values, size_t lo, size_t hi, const size_t *kFirst,
-                           const size_t *kLast)
-{
-    if (kFirst == kLast || lo >= hi)
-        return;
-    const size_t *middle = kFirst + (kLast - kFirst) / 2;
-    const auto begin = values.begin();
-    std::nth_element(begin + qsizetype(lo), begin + qsizetype(*middle), begin + qsizetype(hi));
-    selectOrderStatistics(values, lo, *middle, kFirst, middle);
-    selectOrderStatistics(values, *middle + 1, hi, middle + 1, kLast);
-}
-
-NumericStats numericStats(std::vector<double> values, int bins, bool integral)
+// Sorts values (present ones only) in place: the quantiles are read off the sorted order.
+NumericStats numericStats(std::vector<double> &values, int bins, bool integral)
 {
     NumericStats s;
     const size_t n = values.size();
@@ -491,18 +481,8 @@ NumericStats numericStats(std::vector<double> values, int bins, bool integral)
     }
     s.histogram = makeHistogram(values, finiteLo, finiteHi, bins, integral);
 
-    // Quantiles: place each needed order statistic with nth_element, splitting the range at
-    // the middle one and recursing (about n·log2(k) work rather than k·n).
-    std::vector<size_t> needed;
-    for (double q : kQuantiles) {
-        const double h = double(n - 1) * q;
-        const auto below = size_t(std::floor(h));
-        needed.push_back(below);
-        needed.push_back(std::min(below + 1, n - 1));
-    }
-    std::sort(needed.begin(), needed.end());
-    needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
-    selectOrderStatistics(values, 0, n, needed.data(), needed.data() + needed.size());
+    // Quantiles from the sorted values; the caller counts distinct values on them too.
+    radixSort(values, [](double v) { return orderedBits(v); });
     auto orderStat = [&](size_t k) { return values[k]; };
     for (double q : kQuantiles) {
         const double h = double(n - 1) * q;
@@ -511,6 +491,15 @@ NumericStats numericStats(std::vector<double> values, int bins, bool integral)
         s.quantiles.push_back({q, lerp(orderStat(below), orderStat(above), h - double(below))});
     }
     return s;
+}
+
+// Distinct values among sorted ones: the runs of equal values (-0.0 == 0.0, as in pandas).
+qint64 runCount(const std::vector<double> &sorted)
+{
+    qint64 runs = sorted.empty() ? 0 : 1;
+    for (size_t i = 1; i < sorted.size(); ++i)
+        runs += sorted[i] != sorted[i - 1] ? 1 : 0;
+    return runs;
 }
 
 std::vector<double> presentValues(const Column &column)
@@ -561,15 +550,23 @@ ColumnProfile profileColumn(const Column &column, qint64 rows, const ProfileOpti
     p.count = rows - p.missing;
     p.missingPct = rows > 0 ? 100.0 * double(p.missing) / double(rows) : 0.0;
 
-    const Groups groups = groupValues(column, false);
+    // Numbers are counted on their sorted values (no hashing); the rest by grouping.
+    const bool numeric = column.type() == ColumnType::Float64 || column.type() == ColumnType::Int64;
+    const Groups groups = numeric ? Groups() : groupValues(column, false);
     p.distinct = qint64(groups.size());
 
     switch (column.type()) {
     case ColumnType::Float64:
-    case ColumnType::Int64:
-        p.numeric = numericStats(presentValues(column), options.histogramBins,
-                                 column.type() == ColumnType::Int64);
+    case ColumnType::Int64: {
+        std::vector<double> values = presentValues(column);
+        p.numeric = numericStats(values, options.histogramBins, column.type() == ColumnType::Int64);
+        // Integers beyond 2^53 may share a double: count those exactly.
+        constexpr double exactIntegers = 9007199254740992.0;
+        const bool exact = column.type() == ColumnType::Float64
+                           || (p.numeric->min >= -exactIntegers && p.numeric->max <= exactIntegers);
+        p.distinct = exact ? runCount(values) : qint64(groupValues(column, false).size());
         break;
+    }
     case ColumnType::DateTime: {
         const auto &values = column.int64Values();
         const auto &mask = column.missingMask();
@@ -846,8 +843,7 @@ SortedRuns<Payload> sortedRuns(const std::vector<double> &x, const std::vector<u
     s.points.reserve(usable.size());
     for (uint32_t r : usable)
         s.points.emplace_back(x[r], payloadOf(r));
-    std::sort(s.points.begin(), s.points.end(),
-              [](const auto &a, const auto &b) { return a.first < b.first; });
+    radixSort(s.points, [](const auto &point) { return orderedBits(point.first); });
     for (size_t i = 0; i < s.points.size(); ++i) {
         if (i == 0 || s.points[i].first != s.points[i - 1].first)
             s.runStart.push_back(i);
@@ -1069,19 +1065,35 @@ double cramersV(const std::vector<uint32_t> &usable, const std::vector<uint32_t>
     if (usable.empty())
         return kNaN;
     std::vector<qint64> rowTotals(aCount, 0), columnTotals(bCount, 0);
-    DenseIndex cells;
     std::vector<qint64> cellCounts;
     std::vector<std::pair<uint32_t, uint32_t>> cellKeys;
-    for (uint32_t r : usable) {
-        ++rowTotals[a[r]];
-        ++columnTotals[b[r]];
-        bool isNew = false;
-        const uint32_t cell = cells.insert((uint64_t(a[r]) << 32) | b[r], isNew);
-        if (isNew) {
-            cellCounts.push_back(0);
-            cellKeys.emplace_back(a[r], b[r]);
+    if (aCount * bCount <= kDenseContingencyCells) {
+        // A small table is counted in place: no hashing per row.
+        std::vector<qint64> table(aCount * bCount, 0);
+        for (uint32_t r : usable) {
+            ++rowTotals[a[r]];
+            ++columnTotals[b[r]];
+            ++table[size_t(a[r]) * bCount + b[r]];
         }
-        ++cellCounts[cell];
+        for (size_t cell = 0; cell < table.size(); ++cell) {
+            if (table[cell] > 0) {
+                cellCounts.push_back(table[cell]);
+                cellKeys.emplace_back(uint32_t(cell / bCount), uint32_t(cell % bCount));
+            }
+        }
+    } else {
+        DenseIndex cells;
+        for (uint32_t r : usable) {
+            ++rowTotals[a[r]];
+            ++columnTotals[b[r]];
+            bool isNew = false;
+            const uint32_t cell = cells.insert((uint64_t(a[r]) << 32) | b[r], isNew);
+            if (isNew) {
+                cellCounts.push_back(0);
+                cellKeys.emplace_back(a[r], b[r]);
+            }
+            ++cellCounts[cell];
+        }
     }
     const auto usedA = size_t(std::count_if(rowTotals.begin(), rowTotals.end(), [](qint64 c) { return c > 0; }));
     const auto usedB = size_t(std::count_if(columnTotals.begin(), columnTotals.end(), [](qint64 c) { return c > 0; }));
