@@ -1,8 +1,8 @@
 #include "TestSupport.h"
 
 #include "ui/MainWindow.h"
-#include "ui/ProjectListModel.h"
-#include "ui/StageTimelineModel.h"
+#include "ui/models/ProjectListModel.h"
+#include "ui/models/StageTimelineModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QLineEdit>
@@ -76,7 +76,7 @@ void TestMainWindow::timelineFollowsConductorEvents()
     auto *model = window.timelineModel();
     QCOMPARE(model->status(StageId::ParseIntent), StageStatus::InProgress);
 
-    window.findChild<QLineEdit *>()->setText(QStringLiteral("predict house prices"));
+    window.findChild<QLineEdit *>(QStringLiteral("goalEdit"))->setText(QStringLiteral("predict house prices"));
     QPushButton *start = button(&window, QStringLiteral("Start"));
     QPushButton *confirm = button(&window, QStringLiteral("Confirm"));
     QVERIFY(start && confirm);
@@ -112,7 +112,7 @@ void TestMainWindow::demoProjectOpensWithGoal()
     ui::MainWindow window(dir.path());
     window.openDemoProject();
     QVERIFY(window.conductor());
-    QVERIFY(!window.findChild<QLineEdit *>()->text().isEmpty());
+    QVERIFY(!window.findChild<QLineEdit *>(QStringLiteral("goalEdit"))->text().isEmpty());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -6,21 +6,33 @@
 #include <QMainWindow>
 
 #include <memory>
+#include <vector>
 
+class QDockWidget;
 class QLabel;
 class QLineEdit;
 class QListView;
-class QPlainTextEdit;
 class QPushButton;
+class QStackedWidget;
 class QTableView;
 
 namespace baton::ui {
 
+class ConfirmationPanel;
+class DataPanel;
+class EventLogView;
+class ExportPanel;
+class PlanPanel;
+class ProfilePanel;
 class ProjectListModel;
+class ResultsPanel;
+class StagePanel;
 class StageTimelineModel;
+class TrainingPanel;
 
-// The first window: the workspace's projects, a goal box, and the eight stages with their live
-// status. A pure view of the Conductor: every button is a Conductor command.
+// The desktop window: the workspace's projects, a goal box, the eight stages with their live
+// status, the selected stage's panel and the confirmation form. A pure view of the Conductor:
+// it renders events and every button is a Conductor command.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -32,27 +44,53 @@ public:
     bool openProject(const QString &projectId);
     // Creates (once) and opens the demo project with its goal filled in.
     void openDemoProject();
+    // Reopens the project open when the app last closed (if it still exists).
+    void openLastProject();
     bool createProject(const QString &displayName);
+    // A CSV, a zip or an image folder: a new project named after it, with the data filled in.
+    bool openData(const QString &path);
+    // Switches the language ("" = system) and rebuilds every widget in it.
+    void applyLanguage(const QString &code);
 
     Conductor *conductor() const;
     StageTimelineModel *timelineModel() const { return m_timelineModel; }
     ProjectListModel *projectListModel() const { return m_projectModel; }
+    ConfirmationPanel *confirmationPanel() const { return m_confirmation; }
+    DataPanel *dataPanel() const { return m_dataPanel; }
+    ProfilePanel *profilePanel() const { return m_profilePanel; }
+    PlanPanel *planPanel() const { return m_planPanel; }
+    TrainingPanel *trainingPanel() const { return m_trainingPanel; }
+    ResultsPanel *resultsPanel() const { return m_resultsPanel; }
+    ExportPanel *exportPanel() const { return m_exportPanel; }
+    QWidget *currentPanel() const;
+    // Shows the panel of `stage` and selects it in the timeline.
+    void showStage(StageId stage);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void buildUi();
     void buildMenus();
+    void bindSession();
     void refreshProjects();
+    void replayHistory();
     void onEvent(const Event &event);
     void updateActions();
     void startPipeline();
-    void confirmStage();
-    void restartSelectedStage();
     void promptNewProject();
     void browseForData();
+    void chooseDemoDataset(const QString &datasetId);
+    void showSettings();
+    void showAbout();
     void showError(const QString &message);
 
     Workspace m_workspace;
     std::unique_ptr<ProjectSession> m_session;
+    QString m_demoDatasetId; // a built-in dataset chosen instead of a file
+    bool m_followStages = true;
 
     ProjectListModel *m_projectModel = nullptr;
     StageTimelineModel *m_timelineModel = nullptr;
@@ -61,12 +99,19 @@ private:
     QLineEdit *m_goalEdit = nullptr;
     QLineEdit *m_dataEdit = nullptr;
     QPushButton *m_startButton = nullptr;
-    QTableView *m_timeline = nullptr;
-    QLabel *m_waitingLabel = nullptr;
-    QPushButton *m_confirmButton = nullptr;
-    QPushButton *m_restartButton = nullptr;
     QPushButton *m_cancelButton = nullptr;
-    QPlainTextEdit *m_eventLog = nullptr;
+    QTableView *m_timeline = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    ConfirmationPanel *m_confirmation = nullptr;
+    DataPanel *m_dataPanel = nullptr;
+    ProfilePanel *m_profilePanel = nullptr;
+    PlanPanel *m_planPanel = nullptr;
+    TrainingPanel *m_trainingPanel = nullptr;
+    ResultsPanel *m_resultsPanel = nullptr;
+    ExportPanel *m_exportPanel = nullptr;
+    std::vector<StagePanel *> m_panels;
+    EventLogView *m_eventLog = nullptr;
+    QDockWidget *m_logDock = nullptr;
 };
 
 } // namespace baton::ui
