@@ -2,6 +2,7 @@
 
 #include "KaggleDownloadStep.h"
 
+#include "core/agents/DatasetFinder.h"
 #include "core/conductor/EventNames.h"
 #include "core/data/CsvWriter.h"
 #include "core/data/DemoDatasets.h"
@@ -133,24 +134,35 @@ StageOutcome DataSourceStage::run(StageContext &context)
         dataPath = downloaded.value();
     }
 
-    // Candidates: the user's file first, then demos that fit the goal, then the upload option.
+    // Candidates: the user's file first, then the demos the finder agent says fit the goal (best
+    // first), the other demos, and the upload option last.
+    const json intent = project.value(ctx::Intent, json::object());
+    const auto found = findDatasets(AgentRunner::forStage(context), prompt, stringField(intent, "dataset_hint"),
+                                    stringField(project, ctx::Task));
     json candidates = json::array();
     std::optional<DemoDataset> demo;
     if (!dataPath.isEmpty()) {
         candidates.push_back(fileCandidate(QFileInfo(dataPath)));
     } else {
         demo = demoDataset(chosenId);
-        if (!demo) {
-            const auto matches = demoDatasetsMatching(prompt);
-            if (!matches.empty())
-                demo = matches.front();
-        }
+        if (!demo && !found.value.empty())
+            demo = found.value.front();
     }
-    for (const DemoDataset &d : demoDatasets())
-        candidates.push_back(demoCandidate(d));
+    QStringList offered;
+    for (const DemoDataset &d : found.value) {
+        json candidate = demoCandidate(d);
+        candidate["matches_goal"] = true;
+        candidates.push_back(candidate);
+        offered << d.id;
+    }
+    for (const DemoDataset &d : demoDatasets()) {
+        if (!offered.contains(d.id))
+            candidates.push_back(demoCandidate(d));
+    }
     candidates.push_back(uploadCandidate());
-    context.emitEvent(events::DatasetCandidates,
-                      {{"datasets", candidates}, {"count", candidates.size()}});
+    json offer = {{"datasets", candidates}, {"count", candidates.size()}};
+    found.provenance.addTo(offer);
+    context.emitEvent(events::DatasetCandidates, offer);
 
     if (dataPath.isEmpty() && !demo) {
         return StageOutcome::failed(makeError(
