@@ -6,7 +6,7 @@ on the training file with `baton run --time-budget B` and scores the test file w
 `baton predict`; the peers train with their defaults on the same split. Every metric is
 computed here, by the same code, for all three. Prints a Markdown table.
 
-Usage: bench/tabular_vs_peers.py [--baton build/ci/app/baton] [--budget 60] [--seed 7]
+Usage: bench/tabular_vs_peers.py [--baton build/ci/app/baton] [--budget 60] [--seed 7] [--only wine.csv ...]
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 
@@ -72,10 +72,13 @@ def main():
     ap.add_argument("--baton", default=os.path.join(HERE, "..", "build", "ci", "app", "baton"))
     ap.add_argument("--budget", type=int, default=60)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--only", nargs="*", help="dataset files to run (default: all), e.g. wine.csv")
     args = ap.parse_args()
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     rows = []
     for file, target, task, prompt in DATASETS:
+        if args.only and file not in args.only:
+            continue
         df = pd.read_csv(os.path.join(DATA, file))
         strat = df[target] if task == "classification" else None
         train, test = train_test_split(df, test_size=0.2, random_state=args.seed, stratify=strat)
