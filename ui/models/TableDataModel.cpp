@@ -15,10 +15,11 @@ void TableDataModel::setTable(std::shared_ptr<const Table> table)
     beginResetModel();
     m_table = std::move(table);
     m_exposedRows = m_table ? std::min(m_table->rowCount(), kBatchRows) : 0;
-    // views ask for more while the reset is announced; rows cannot be inserted inside a reset
-    m_resetting = true;
+    // views (and model testers) ask for more while a change is announced; rows cannot be
+    // inserted inside a reset or inside another insertion
+    m_changing = true;
     endResetModel();
-    m_resetting = false;
+    m_changing = false;
 }
 
 int TableDataModel::rowCount(const QModelIndex &parent) const
@@ -70,7 +71,7 @@ QVariant TableDataModel::headerData(int section, Qt::Orientation orientation, in
 
 bool TableDataModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_resetting && m_table && m_exposedRows < m_table->rowCount();
+    return !parent.isValid() && !m_changing && m_table && m_exposedRows < m_table->rowCount();
 }
 
 void TableDataModel::fetchMore(const QModelIndex &parent)
@@ -78,9 +79,11 @@ void TableDataModel::fetchMore(const QModelIndex &parent)
     if (!canFetchMore(parent))
         return;
     const qsizetype next = std::min(m_table->rowCount(), m_exposedRows + kBatchRows);
+    m_changing = true;
     beginInsertRows({}, int(m_exposedRows), int(next - 1));
     m_exposedRows = next;
     endInsertRows();
+    m_changing = false;
 }
 
 } // namespace baton::ui

@@ -32,7 +32,7 @@ public:
 private:
     std::shared_ptr<const Table> m_table;
     qsizetype m_exposedRows = 0;
-    bool m_resetting = false;
+    bool m_changing = false;
 };
 
 } // namespace baton::ui

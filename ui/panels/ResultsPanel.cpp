@@ -70,6 +70,11 @@ QWidget *ResultsPanel::showArtifact(int row)
     if (!m_conductor || row < 0 || row >= m_artifacts->rowCount())
         return nullptr;
     const QModelIndex index = m_artifacts->index(row);
+    // moving the selection shows the artifact through currentRowChanged (which calls back here)
+    if (m_list->currentIndex().row() != row) {
+        m_list->setCurrentIndex(index);
+        return m_viewer;
+    }
     const QString type = index.data(ArtifactListModel::TypeRole).toString();
     auto content = readAssetJson(m_conductor->projectDir(), index.data(ArtifactListModel::UrlRole).toString());
     if (!content) {
@@ -80,8 +85,6 @@ QWidget *ResultsPanel::showArtifact(int row)
     m_viewerLayout->replaceWidget(m_viewer, viewer);
     delete m_viewer;
     m_viewer = viewer;
-    if (m_list->currentIndex().row() != row)
-        m_list->setCurrentIndex(index);
     return viewer;
 }
 
