@@ -142,6 +142,8 @@ private Q_SLOTS:
         QCOMPARE(http(m_nam, "POST", url(QStringLiteral("/api/projects/p-seq/parse")), R"({"prompt":"predict y"})").status, 200);
         QVERIFY(a.waitFor([&] { return a.stageStatuses().contains(QStringLiteral("PARSE_INTENT:WAITING_CONFIRMATION")); }));
         QVERIFY(b.waitFor([&] { return b.stageStatuses().contains(QStringLiteral("PARSE_INTENT:WAITING_CONFIRMATION")); }));
+        // the WAITING_CONFIRMATION event follows its STAGE_STATUS; it may still be on the wire
+        QVERIFY(a.waitFor([&] { return !a.named("WAITING_CONFIRMATION").empty(); }));
 
         QCOMPARE(a.ofType("HELLO").size(), 1u); // b's greeting went to b only
         std::map<qint64, std::string> bySeq;
