@@ -169,6 +169,7 @@ private:
         QTest::addColumn<QString>("name");
         QTest::newRow("regression") << QStringLiteral("regression");
         QTest::newRow("classification") << QStringLiteral("classification");
+        QTest::newRow("target_encoded") << QStringLiteral("target_encoded");
     }
     void runPipeline(const QString &name, const QString &data, const QString &prompt, json decisions);
     QString bundlePath(const QString &name) const { return stringFieldOf(m_runs.at(name).context, "bundle_path"); }
@@ -228,6 +229,25 @@ void TestExport::initTestCase()
     classification["task"] = "classification";
     runPipeline(QStringLiteral("classification"), dataDir + QStringLiteral("/iris.csv"),
                 QStringLiteral("classify the target"), classification);
+    if (QTest::currentTestFailed())
+        return;
+
+    // a high-cardinality text column (90 shops) that PREPROCESS target-encodes; the notebook,
+    // the bundle and `baton predict` must all apply the same encoding
+    QByteArray csv = "x,shop,amount\n";
+    for (int i = 0; i < 450; ++i) {
+        const int shop = (i * 7) % 90;
+        csv += QByteArray::number((i % 13) * 0.5) + ",shop-" + QByteArray::number(shop) + ','
+               + QByteArray::number(10 + shop % 17 + (i % 13) * 0.3 + (i % 5) * 0.1) + '\n';
+    }
+    const QString encodedData = m_tmp.filePath(QStringLiteral("shops.csv"));
+    QVERIFY(writeFile(encodedData, csv));
+    json encoded = common;
+    encoded["target"] = "amount";
+    runPipeline(QStringLiteral("target_encoded"), encodedData, QStringLiteral("predict the amount"), encoded);
+    const json spec = readJson(m_runs.at(QStringLiteral("target_encoded")).projectDir
+                               + QStringLiteral("/assets/model/preprocess.json"));
+    QCOMPARE(spec["columns"][1]["role"].get<std::string>(), std::string("target_encoded"));
 }
 
 void TestExport::stageEvents()
@@ -463,6 +483,7 @@ void TestExport::notebookExecutes_data()
     QTest::newRow("regression, bundle") << QStringLiteral("regression") << true;
     QTest::newRow("classification, project") << QStringLiteral("classification") << false;
     QTest::newRow("classification, bundle") << QStringLiteral("classification") << true;
+    QTest::newRow("target_encoded, bundle") << QStringLiteral("target_encoded") << true;
 }
 
 void TestExport::notebookExecutes()

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <numeric>
 #include <random>
 
 using namespace baton;
@@ -110,6 +111,11 @@ private Q_SLOTS:
     void classWithOneRowTrains();
     void allMissingAndConstantColumnsAreExcluded();
     void unseenCategoriesAtPrediction();
+    void targetEncodingNeverSeesTheRowsOwnTarget();
+    void targetEncodingUnseenAndMissing();
+    void repeatedShortTextIsTargetEncoded();
+    void targetEncodedModelRoundTrips();
+    void versionOneSpecStillLoads();
 };
 
 void TestTabular::splitIsStratifiedAndDeterministic()
@@ -482,6 +488,215 @@ void TestTabular::unseenCategoriesAtPrediction()
     QCOMPARE(linear->values[0 * linear->cols + other], 1.0f); // unseen → "other" for linear models
     QCOMPARE(linear->values[1 * linear->cols + other], 1.0f);
     QCOMPARE(linear->values[2 * linear->cols + other], 0.0f);
+}
+
+namespace {
+
+double correlation(const std::vector<double> &a, const std::vector<double> &b)
+{
+    const double n = double(a.size());
+    const double ma = std::accumulate(a.begin(), a.end(), 0.0) / n;
+    const double mb = std::accumulate(b.begin(), b.end(), 0.0) / n;
+    double sab = 0, saa = 0, sbb = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        sab += (a[i] - ma) * (b[i] - mb);
+        saa += (a[i] - ma) * (a[i] - ma);
+        sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    return sab / std::sqrt(saa * sbb);
+}
+
+// `rows` rows: x (noise), code (a category whose effect is `effect` per level, `levels` levels
+// dealt round-robin, or unique per row when levels == 0), y = effect + noise.
+Table encodedTable(int rows, int levels, double effect, uint64_t seed = 3)
+{
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> normal;
+    std::vector<double> x(static_cast<size_t>(rows)), y(static_cast<size_t>(rows));
+    std::vector<int32_t> codes(static_cast<size_t>(rows));
+    std::vector<QString> dictionary;
+    std::vector<double> levelEffect;
+    const int distinct = levels > 0 ? levels : rows;
+    for (int l = 0; l < distinct; ++l) {
+        dictionary.push_back(QStringLiteral("c%1").arg(l));
+        levelEffect.push_back(effect * normal(rng));
+    }
+    for (int i = 0; i < rows; ++i) {
+        const int level = levels > 0 ? i % levels : i;
+        codes[size_t(i)] = level;
+        x[size_t(i)] = normal(rng);
+        y[size_t(i)] = levelEffect[size_t(level)] + normal(rng);
+    }
+    Table table;
+    for (Column column : {Column::float64(QStringLiteral("x"), x),
+                          Column::categorical(QStringLiteral("code"), codes, dictionary),
+                          Column::float64(QStringLiteral("y"), y)}) {
+        if (!table.addColumn(std::move(column)).ok())
+            qFatal("cannot build the table");
+    }
+    return table;
+}
+
+std::vector<double> featureColumn(const FeatureMatrix &m, size_t col)
+{
+    std::vector<double> out(m.rows);
+    for (size_t i = 0; i < m.rows; ++i)
+        out[i] = double(m.values[i * m.cols + col]);
+    return out;
+}
+
+} // namespace
+
+void TestTabular::targetEncodingNeverSeesTheRowsOwnTarget()
+{
+    // a category unique per row: an in-sample encoding would copy each row's target into its
+    // feature (a perfect leak); out of fold, the row's category is unseen and gets the prior
+    const Table table = encodedTable(1000, 0, 0.0);
+    const auto rows = rowsWithTarget(table, QStringLiteral("y"));
+    auto spec = fitPreprocess(table, rows, {QStringLiteral("y"), false, {}, 30, 5});
+    QVERIFY2(spec.ok(), qPrintable(spec.ok() ? QString() : spec.error().toString()));
+    const ColumnRule &rule = spec->columns.at(1);
+    QCOMPARE(rule.role, ColumnRule::Role::TargetEncoded);
+    QVERIFY(rule.reason.contains(QLatin1String("one-hot limit")));
+    const std::vector<double> y = rawTargetValues(table, QStringLiteral("y"), rows);
+
+    auto training = trainingTreeFeatures(spec.value(), table, rows);
+    QVERIFY(training.ok());
+    const std::vector<double> oof = featureColumn(training.value(), 1);
+    QVERIFY2(std::abs(correlation(oof, y)) < 0.2, qPrintable(QString::number(correlation(oof, y))));
+    const double prior = rule.prior.at(0);
+    for (double v : oof)
+        QVERIFY2(std::abs(v - prior) < 0.2, qPrintable(QStringLiteral("%1 vs prior %2").arg(v).arg(prior)));
+    // the in-sample encoding of the same rows does leak: the check above can fail
+    auto inSample = treeFeatures(spec.value(), table, &rows);
+    QVERIFY(correlation(featureColumn(inSample.value(), 1), y) > 0.25);
+
+    // a category with real signal keeps it out of fold
+    const Table useful = encodedTable(2000, 100, 2.0);
+    const auto usefulRows = rowsWithTarget(useful, QStringLiteral("y"));
+    auto usefulSpec = fitPreprocess(useful, usefulRows, {QStringLiteral("y"), false, {}, 30, 5});
+    QVERIFY(usefulSpec.ok());
+    auto usefulFeatures = trainingTreeFeatures(usefulSpec.value(), useful, usefulRows);
+    QVERIFY(usefulFeatures.ok());
+    QVERIFY(correlation(featureColumn(usefulFeatures.value(), 1),
+                        rawTargetValues(useful, QStringLiteral("y"), usefulRows)) > 0.8);
+    // seeded: the same folds every time
+    auto again = trainingTreeFeatures(usefulSpec.value(), useful, usefulRows);
+    QCOMPARE(again->values, usefulFeatures->values);
+}
+
+void TestTabular::targetEncodingUnseenAndMissing()
+{
+    // multiclass: one encoded column per class; unseen → the prior; missing → NaN for trees
+    QByteArray csv = "city,n,label\n";
+    for (int i = 0; i < 400; ++i)
+        csv += "city" + QByteArray::number(i % 80) + ',' + QByteArray::number(i % 7) + ','
+               + QByteArray(i % 80 < 40 ? "north" : (i % 3 ? "south" : "east")) + '\n';
+    auto train = readCsvBytes(csv);
+    QVERIFY(train.ok());
+    QCOMPARE(train->column(0).type(), ColumnType::Text); // 80 distinct values: too many for a category
+    auto spec = fitPreprocess(train.value(), rowsWithTarget(train.value(), QStringLiteral("label")),
+                              {QStringLiteral("label"), true, {}, 30});
+    QVERIFY2(spec.ok(), qPrintable(spec.ok() ? QString() : spec.error().toString()));
+    const ColumnRule &rule = spec->columns.at(0);
+    QCOMPARE(rule.role, ColumnRule::Role::TargetEncoded);
+    QCOMPARE(rule.encodedOutputs(), size_t(3));
+    QCOMPARE(spec->treeFeatureNames().at(0), std::string("city__te_east"));
+
+    auto later = readCsvBytes("n,city\n1,atlantis\n2,\n3,city0\n");
+    QVERIFY(later.ok());
+    auto tree = treeFeatures(spec.value(), later.value());
+    QVERIFY2(tree.ok(), qPrintable(tree.ok() ? QString() : tree.error().toString()));
+    QCOMPARE(tree->cols, size_t(4));
+    const int north = int(spec->classes.indexOf(QStringLiteral("north")));
+    for (size_t o = 0; o < 3; ++o) {
+        QCOMPARE(tree->values[0 * tree->cols + o], float(rule.prior[o])); // unseen
+        QVERIFY(std::isnan(tree->values[1 * tree->cols + o]));            // missing
+    }
+    // city0 is always "north": its encoding leans far above the prior
+    QVERIFY(tree->values[2 * tree->cols + size_t(north)] > rule.prior[size_t(north)] + 0.1);
+    auto linear = linearFeatures(spec.value(), later.value());
+    QVERIFY(linear.ok());
+    for (size_t o = 0; o < 3; ++o) {
+        const float atPrior = float((rule.prior[o] - rule.encodedMean[o]) / rule.encodedStd[o]);
+        QCOMPARE(linear->values[0 * linear->cols + o], atPrior);
+        QCOMPARE(linear->values[1 * linear->cols + o], atPrior); // missing → prior for linear models
+    }
+    // the plan says what and why
+    bool planned = false;
+    for (const json &step : spec->planSteps()) {
+        if (step["name"] == "target_encode") {
+            planned = true;
+            QCOMPARE(step["columns"][0].get<std::string>(), std::string("city"));
+            QVERIFY(QString::fromStdString(step["reason"].get<std::string>()).contains(QLatin1String("80 distinct")));
+        }
+    }
+    QVERIFY(planned);
+}
+
+void TestTabular::repeatedShortTextIsTargetEncoded()
+{
+    // the rule for Text columns: repeated short values are a category, unique or long ones are not
+    QByteArray csv = "zip,comment,ref,y\n";
+    for (int i = 0; i < 300; ++i) {
+        csv += "Z" + QByteArray::number(1000 + i % 100) + ",\"a long free-text remark number " + QByteArray::number(i)
+               + " written by someone with plenty to say\",R" + QByteArray::number(i) + ','
+               + QByteArray::number(i % 100 + (i % 5)) + '\n';
+    }
+    auto table = readCsvBytes(csv);
+    QVERIFY(table.ok());
+    auto spec = fitPreprocess(table.value(), rowsWithTarget(table.value(), QStringLiteral("y")),
+                              {QStringLiteral("y"), false, {}, 30});
+    QVERIFY2(spec.ok(), qPrintable(spec.ok() ? QString() : spec.error().toString()));
+    QCOMPARE(spec->columns.size(), size_t(1));
+    QCOMPARE(spec->columns[0].name, QStringLiteral("zip"));
+    QCOMPARE(spec->columns[0].role, ColumnRule::Role::TargetEncoded);
+    QCOMPARE(spec->excluded.size(), size_t(2)); // the free text and the per-row reference
+}
+
+void TestTabular::targetEncodedModelRoundTrips()
+{
+    const Table table = encodedTable(600, 60, 2.0);
+    Setup s = prepare(table, QStringLiteral("y"), false);
+    QCOMPARE(s.spec.columns.at(1).role, ColumnRule::Role::TargetEncoded);
+    const auto back = PreprocessSpec::fromJson(json::parse(toStrictJson(s.spec.toJson())));
+    QVERIFY2(back.ok(), qPrintable(back.ok() ? QString() : back.error().toString()));
+    QCOMPARE(toStrictJson(back->toJson()), toStrictJson(s.spec.toJson()));
+
+    Recorder rec;
+    TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, quick(MetricId::Rmse, 3), rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().toString()));
+    // the encoded category carries most of the signal (y = level effect + unit noise)
+    QVERIFY2(outcome->testMetrics["r2"].get<double>() > 0.5, outcome->testMetrics.dump().c_str());
+    QTemporaryDir dir;
+    QVERIFY(outcome->model.save(dir.path()).ok());
+    auto loaded = EnsembleModel::load(dir.path());
+    QVERIFY2(loaded.ok(), qPrintable(loaded.ok() ? QString() : loaded.error().toString()));
+    auto again = loaded->predict(table, 2, &s.split.test);
+    QVERIFY(again.ok());
+    for (size_t i = 0; i < again->values.size(); ++i)
+        QVERIFY(std::abs(again->values[i] - outcome->testPredictions.values[i]) <= 1e-6);
+
+    // a damaged encoding is refused, not used
+    json broken = s.spec.toJson();
+    broken["columns"][1]["encoding"].erase(0);
+    QVERIFY(!PreprocessSpec::fromJson(broken).ok());
+}
+
+void TestTabular::versionOneSpecStillLoads()
+{
+    const Table table = load("iris.csv");
+    auto spec = fitPreprocess(table, rowsWithTarget(table, QStringLiteral("target")), {QStringLiteral("target"), true, {}, 30});
+    QVERIFY(spec.ok());
+    json v1 = spec->toJson();
+    v1["version"] = 1;
+    v1.erase("target_encoding");
+    auto loaded = PreprocessSpec::fromJson(v1);
+    QVERIFY2(loaded.ok(), qPrintable(loaded.ok() ? QString() : loaded.error().toString()));
+    QCOMPARE(loaded->treeFeatureNames(), spec->treeFeatureNames());
+    v1["version"] = 3;
+    QVERIFY(!PreprocessSpec::fromJson(v1).ok());
 }
 
 QTEST_GUILESS_MAIN(TestTabular)

@@ -1,5 +1,7 @@
 #include "Preprocessor.h"
 
+#include "core/ml/Split.h"
+
 #include <QHash>
 #include <QRegularExpression>
 
@@ -237,6 +239,21 @@ double sampleSkew(const std::vector<double> &values)
 
 // ---- spec -----------------------------------------------------------------------------------
 
+namespace {
+
+// "<column>__te" for one output, "<column>__te_<class>" per encoded class of a multiclass target.
+std::vector<std::string> encodedNames(const PreprocessSpec &spec, const ColumnRule &rule)
+{
+    if (rule.encodedClasses.empty())
+        return {toStd(rule.name + QStringLiteral("__te"))};
+    std::vector<std::string> names;
+    for (int c : rule.encodedClasses)
+        names.push_back(toStd(rule.name + QStringLiteral("__te_") + spec.classes.value(c)));
+    return names;
+}
+
+} // namespace
+
 std::vector<std::string> PreprocessSpec::treeFeatureNames() const
 {
     std::vector<std::string> names;
@@ -244,6 +261,9 @@ std::vector<std::string> PreprocessSpec::treeFeatureNames() const
         if (rule.role == ColumnRule::Role::DateTime) {
             for (const QString &part : rule.parts)
                 names.push_back(toStd(rule.name + QLatin1Char('_') + part));
+        } else if (rule.role == ColumnRule::Role::TargetEncoded) {
+            const auto encoded = encodedNames(*this, rule);
+            names.insert(names.end(), encoded.begin(), encoded.end());
         } else {
             names.push_back(toStd(rule.name));
         }
@@ -257,6 +277,8 @@ std::vector<std::string> PreprocessSpec::treeFeatureTypes() const
     for (const ColumnRule &rule : columns) {
         if (rule.role == ColumnRule::Role::DateTime)
             types.insert(types.end(), size_t(rule.parts.size()), "q");
+        else if (rule.role == ColumnRule::Role::TargetEncoded)
+            types.insert(types.end(), rule.encodedOutputs(), "q");
         else
             types.push_back(rule.role == ColumnRule::Role::Categorical ? "c" : "q");
     }
@@ -282,21 +304,28 @@ std::vector<std::string> PreprocessSpec::linearFeatureNames() const
             for (const QString &part : rule.parts)
                 names.push_back(toStd(rule.name + QLatin1Char('_') + part));
             break;
+        case ColumnRule::Role::TargetEncoded: {
+            const auto encoded = encodedNames(*this, rule);
+            names.insert(names.end(), encoded.begin(), encoded.end());
+            break;
+        }
         }
     }
     return names;
 }
 
-namespace {
 const char *roleName(ColumnRule::Role role)
 {
     switch (role) {
     case ColumnRule::Role::Numeric: return "numeric";
     case ColumnRule::Role::Categorical: return "categorical";
     case ColumnRule::Role::DateTime: return "datetime";
+    case ColumnRule::Role::TargetEncoded: return "target_encoded";
     }
     return "numeric";
 }
+
+namespace {
 
 json stringsJson(const QStringList &list)
 {
@@ -343,6 +372,22 @@ json PreprocessSpec::toJson() const
             c["part_mean"] = rule.partMean;
             c["part_std"] = rule.partStd;
             break;
+        case ColumnRule::Role::TargetEncoded: {
+            c["categories"] = stringsJson(rule.categories);
+            c["encoded_classes"] = rule.encodedClasses;
+            // one row of outputs per category, as the notebook indexes it
+            json rows = json::array();
+            const size_t k = rule.encodedOutputs();
+            for (size_t i = 0; i < size_t(rule.categories.size()); ++i)
+                rows.push_back(std::vector<double>(rule.encoding.begin() + std::ptrdiff_t(i * k),
+                                                   rule.encoding.begin() + std::ptrdiff_t((i + 1) * k)));
+            c["encoding"] = std::move(rows);
+            c["prior"] = rule.prior;
+            c["encoded_mean"] = rule.encodedMean;
+            c["encoded_std"] = rule.encodedStd;
+            c["reason"] = toStd(rule.reason);
+            break;
+        }
         }
         cols.push_back(std::move(c));
     }
@@ -357,6 +402,9 @@ json PreprocessSpec::toJson() const
             {"target_transform", logTarget ? "log1p" : "none"},
             {"columns", std::move(cols)},
             {"excluded", std::move(excludedJson)},
+            {"target_encoding", {{"folds", targetEncoding.folds},
+                                 {"smoothing", targetEncoding.smoothing},
+                                 {"seed", targetEncoding.seed}}},
             {"tree_features", treeFeatureNames()},
             {"tree_feature_types", treeFeatureTypes()},
             {"linear_features", linearFeatureNames()}};
@@ -370,8 +418,9 @@ Result<PreprocessSpec> PreprocessSpec::fromJson(const json &value)
     };
     if (!value.is_object() || stringField(value, "format") != QLatin1String("baton.preprocess"))
         return bad(QStringLiteral("not a Baton preprocessing spec"));
-    if (value.value("version", 0) != kVersion)
-        return bad(QStringLiteral("unsupported version %1").arg(value.value("version", 0)));
+    const int version = value.value("version", 0);
+    if (version < 1 || version > kVersion)
+        return bad(QStringLiteral("unsupported version %1").arg(version));
     PreprocessSpec spec;
     spec.target = stringField(value, "target");
     spec.classification = stringField(value, "task") == QLatin1String("classification");
@@ -411,6 +460,34 @@ Result<PreprocessSpec> PreprocessSpec::fromJson(const json &value)
             const auto n = size_t(rule.parts.size());
             if (rule.partMedian.size() != n || rule.partMean.size() != n || rule.partStd.size() != n)
                 return bad(QStringLiteral("date parts of “%1” are inconsistent").arg(rule.name));
+        } else if (role == QLatin1String("target_encoded") && version >= 2) {
+            rule.role = ColumnRule::Role::TargetEncoded;
+            rule.categories = stringsFrom(c.value("categories", json::array()));
+            rule.encodedClasses = c.value("encoded_classes", std::vector<int>{});
+            rule.prior = c.value("prior", std::vector<double>{});
+            rule.encodedMean = c.value("encoded_mean", std::vector<double>{});
+            rule.encodedStd = c.value("encoded_std", std::vector<double>{});
+            rule.reason = stringField(c, "reason");
+            const size_t k = rule.prior.size();
+            const json &rows = c.value("encoding", json::array());
+            bool consistent = k > 0 && rule.encodedMean.size() == k && rule.encodedStd.size() == k
+                              && rows.is_array() && rows.size() == size_t(rule.categories.size())
+                              && (rule.encodedClasses.empty() ? k == 1 : rule.encodedClasses.size() == k);
+            for (const json &row : rows) {
+                if (!consistent || !row.is_array() || row.size() != k)
+                    break;
+                for (const json &v : row) {
+                    if (!v.is_number()) {
+                        consistent = false;
+                        break;
+                    }
+                    rule.encoding.push_back(v.get<double>());
+                }
+            }
+            for (int cls : rule.encodedClasses)
+                consistent = consistent && cls >= 0 && cls < spec.classes.size();
+            if (!consistent || rule.encoding.size() != size_t(rule.categories.size()) * k)
+                return bad(QStringLiteral("the target encoding of “%1” is inconsistent").arg(rule.name));
         } else {
             return bad(QStringLiteral("unknown role “%1”").arg(role));
         }
@@ -418,6 +495,11 @@ Result<PreprocessSpec> PreprocessSpec::fromJson(const json &value)
     }
     for (const json &e : value.value("excluded", json::array()))
         spec.excluded.push_back({stringField(e, "column"), stringField(e, "reason")});
+    if (const json &te = value.value("target_encoding", json::object()); te.is_object()) {
+        spec.targetEncoding.folds = std::clamp(te.value("folds", 5), 2, 20);
+        spec.targetEncoding.smoothing = std::max(0.0, te.value("smoothing", 10.0));
+        spec.targetEncoding.seed = te.value("seed", uint64_t(42));
+    }
     return spec;
 }
 
@@ -434,6 +516,7 @@ json PreprocessSpec::planSteps() const
             break;
         case ColumnRule::Role::Categorical: categorical << rule.name; break;
         case ColumnRule::Role::DateTime: dates << rule.name; break;
+        case ColumnRule::Role::TargetEncoded: break; // a step of its own, below
         }
     }
     for (const Exclusion &e : excluded) {
@@ -450,6 +533,19 @@ json PreprocessSpec::planSteps() const
                          {"strategy", "native categories for trees; one-hot (top levels + other) for linear"},
                          {"columns", stringsJson(categorical)}, {"reason", "non-numeric categories"}});
     }
+    for (const ColumnRule &rule : columns) {
+        if (rule.role != ColumnRule::Role::TargetEncoded)
+            continue;
+        steps.push_back({{"name", "target_encode"},
+                         {"strategy", toStd(QStringLiteral("out-of-fold smoothed target mean (%1 folds, m = %2); "
+                                                           "unseen categories get the prior")
+                                                .arg(targetEncoding.folds)
+                                                .arg(targetEncoding.smoothing))},
+                         {"columns", {toStd(rule.name)}},
+                         {"outputs", encodedNames(*this, rule)},
+                         {"categories", rule.categories.size()},
+                         {"reason", toStd(rule.reason)}});
+    }
     if (!dates.isEmpty()) {
         steps.push_back({{"name", "expand_datetime"}, {"strategy", "year, month, day, day of week, ..."},
                          {"columns", stringsJson(dates)}, {"reason", "dates as numbers models can split"}});
@@ -465,6 +561,147 @@ json PreprocessSpec::planSteps() const
     }
     return steps;
 }
+
+// ---- target encoding ------------------------------------------------------------------------
+
+namespace {
+
+// A multiclass target gets one encoded column per class, for at most this many of its most
+// frequent classes (the rest are what remains of the probability mass).
+constexpr int kMaxEncodedClasses = 10;
+// Free text versus a high-cardinality category read as Text: see isCategoryLikeText.
+constexpr double kMaxDistinctShareForCategories = 0.5;
+constexpr double kMaxMeanLengthForCategories = 40;
+
+size_t outputsFor(const PreprocessSpec &spec, const ColumnRule &rule)
+{
+    return spec.classification && spec.classes.size() > 2 ? rule.encodedClasses.size() : 1;
+}
+
+// The targets a column is encoded against, [rows x outputs]: the value (regression), 1 for the
+// second class (binary), or an indicator per encoded class (multiclass).
+std::vector<double> encodingTargets(const PreprocessSpec &spec, const ColumnRule &rule,
+                                    const Table &table, const std::vector<int64_t> &rows)
+{
+    const size_t k = outputsFor(spec, rule);
+    std::vector<double> out(rows.size() * k, 0.0);
+    if (!spec.classification) {
+        const std::vector<double> y = rawTargetValues(table, spec.target, rows);
+        std::copy(y.begin(), y.end(), out.begin());
+        return out;
+    }
+    const std::vector<int> byRow = classIndices(spec, table);
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const int cls = byRow[size_t(rows[i])];
+        if (rule.encodedClasses.empty()) {
+            out[i] = cls == 1 ? 1.0 : 0.0;
+            continue;
+        }
+        for (size_t o = 0; o < k; ++o)
+            out[i * k + o] = cls == rule.encodedClasses[o] ? 1.0 : 0.0;
+    }
+    return out;
+}
+
+// [rows x outputs] target-encoded values of one column, NaN where the cell is missing: fitted on
+// all training rows (prediction) or out of fold over `rows` (the training rows themselves).
+std::vector<double> encodedValues(const PreprocessSpec &spec, const ColumnRule &rule, const Table &table,
+                                  const Column &column, const std::vector<int64_t> &rows, bool outOfFold)
+{
+    const std::vector<int> codes = categoryCodes(rule, column, rows);
+    const size_t k = rule.encodedOutputs();
+    std::vector<double> out;
+    if (outOfFold) {
+        const std::vector<double> targets = encodingTargets(spec, rule, table, rows);
+        const TargetEncodingParams &params = spec.targetEncoding;
+        const std::vector<int> folds = assignFolds(rows, params.folds, params.seed);
+        out = outOfFoldEncoding({codes, int(rule.categories.size()), targets, k}, folds, params.folds,
+                                params.smoothing);
+    } else {
+        out = applyEncoding({rule.encoding, rule.prior}, codes, k);
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (column.isMissing(rows[i]))
+            std::fill_n(out.begin() + std::ptrdiff_t(i * k), k, kNaN);
+    }
+    return out;
+}
+
+// A Text column (too many distinct values for the reader to call it a category) that is really
+// a high-cardinality category -- zip codes, cities, product ids shared by many rows -- rather
+// than free text or an identifier: its values repeat (at most one distinct value per two present
+// cells) and are short (under 40 characters on average). Returns the categories, most frequent first.
+std::optional<QStringList> categoryLikeText(const Column &column, const std::vector<int64_t> &rows,
+                                            QString &reason)
+{
+    QHash<QString, qsizetype> counts;
+    qsizetype present = 0;
+    double length = 0;
+    for (int64_t r : rows) {
+        const QString text = column.displayValue(r);
+        if (text.isNull())
+            continue;
+        ++present;
+        length += double(text.size());
+        ++counts[text];
+    }
+    if (present < 20 || double(counts.size()) > kMaxDistinctShareForCategories * double(present)
+        || length / double(present) > kMaxMeanLengthForCategories)
+        return std::nullopt;
+    QStringList categories = counts.keys();
+    std::sort(categories.begin(), categories.end(), [&](const QString &a, const QString &b) {
+        const qsizetype ca = counts.value(a), cb = counts.value(b);
+        return ca != cb ? ca > cb : a < b;
+    });
+    reason = QStringLiteral("short repeated text: %1 distinct values in %2 training rows (%3 rows each on "
+                            "average), a high-cardinality category")
+                 .arg(counts.size())
+                 .arg(present)
+                 .arg(double(present) / double(counts.size()), 0, 'f', 1);
+    return categories;
+}
+
+// Fits a target-encoded rule (categories already set) on the training rows.
+void fitTargetEncoding(ColumnRule &rule, const PreprocessSpec &spec, const Table &table,
+                       const Column &column, const std::vector<int64_t> &trainRows)
+{
+    rule.role = ColumnRule::Role::TargetEncoded;
+    if (spec.classification && spec.classes.size() > 2) {
+        const std::vector<int> byRow = classIndices(spec, table);
+        std::vector<qsizetype> counts(size_t(spec.classes.size()), 0);
+        for (int64_t r : trainRows) {
+            if (byRow[size_t(r)] >= 0)
+                ++counts[size_t(byRow[size_t(r)])];
+        }
+        std::vector<int> order(counts.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return counts[size_t(a)] > counts[size_t(b)]; });
+        order.resize(std::min<size_t>(order.size(), kMaxEncodedClasses));
+        std::sort(order.begin(), order.end());
+        rule.encodedClasses = order;
+    }
+    const size_t k = outputsFor(spec, rule);
+    const std::vector<int> codes = categoryCodes(rule, column, trainRows);
+    const std::vector<double> targets = encodingTargets(spec, rule, table, trainRows);
+    CategoryEncoding fitted = fitEncoding({codes, int(rule.categories.size()), targets, k},
+                                          spec.targetEncoding.smoothing);
+    rule.encoding = std::move(fitted.values);
+    rule.prior = std::move(fitted.prior);
+    // linear models see the out-of-fold values in training (missing -> prior): scale those
+    const std::vector<double> oof = encodedValues(spec, rule, table, column, trainRows, true);
+    rule.encodedMean.assign(k, 0.0);
+    rule.encodedStd.assign(k, 1.0);
+    for (size_t o = 0; o < k; ++o) {
+        std::vector<double> values(trainRows.size());
+        for (size_t i = 0; i < trainRows.size(); ++i) {
+            const double v = oof[i * k + o];
+            values[i] = std::isnan(v) ? rule.prior[o] : v;
+        }
+        meanStd(values, rule.encodedMean[o], rule.encodedStd[o]);
+    }
+}
+
+} // namespace
 
 // ---- fitting --------------------------------------------------------------------------------
 
@@ -532,6 +769,7 @@ Result<PreprocessSpec> fitPreprocess(const Table &table, const std::vector<int64
     PreprocessSpec spec;
     spec.target = options.target;
     spec.classification = options.classification;
+    spec.targetEncoding.seed = options.seed;
     const Column &target = table.column(*targetIndex);
 
     if (spec.classification) {
@@ -575,13 +813,20 @@ Result<PreprocessSpec> fitPreprocess(const Table &table, const std::vector<int64
             spec.excluded.push_back({column.name(), userExclusions.value(column.name())});
             continue;
         }
-        if (column.type() == ColumnType::Text) {
-            spec.excluded.push_back({column.name(), QStringLiteral("free text or identifiers (not used)")});
-            continue;
-        }
         ColumnRule rule;
         rule.name = column.name();
         rule.type = column.type();
+        if (column.type() == ColumnType::Text) {
+            auto categories = categoryLikeText(column, trainRows, rule.reason);
+            if (!categories) {
+                spec.excluded.push_back({column.name(), QStringLiteral("free text or identifiers (not used)")});
+                continue;
+            }
+            rule.categories = std::move(*categories);
+            fitTargetEncoding(rule, spec, table, column, trainRows);
+            spec.columns.push_back(std::move(rule));
+            continue;
+        }
         qsizetype present = 0;
         for (int64_t r : trainRows) {
             present += isNumericType(column.type()) ? !std::isnan(numericCell(column, r))
@@ -641,8 +886,15 @@ Result<PreprocessSpec> fitPreprocess(const Table &table, const std::vector<int64
                 spec.excluded.push_back({column.name(), QStringLiteral("constant")});
                 continue;
             }
-            rule.role = ColumnRule::Role::Categorical;
-            rule.oneHot = std::min(int(rule.categories.size()), options.maxOneHot);
+            if (rule.categories.size() > options.maxOneHot) {
+                rule.reason = QStringLiteral("%1 categories, more than the one-hot limit of %2")
+                                  .arg(rule.categories.size())
+                                  .arg(options.maxOneHot);
+                fitTargetEncoding(rule, spec, table, column, trainRows);
+            } else {
+                rule.role = ColumnRule::Role::Categorical;
+                rule.oneHot = int(rule.categories.size());
+            }
         } else { // DateTime
             rule.role = ColumnRule::Role::DateTime;
             bool hasTime = false, hasMinutes = false;
@@ -685,10 +937,11 @@ Result<PreprocessSpec> fitPreprocess(const Table &table, const std::vector<int64
 
 // ---- transforming ---------------------------------------------------------------------------
 
-Result<FeatureMatrix> treeFeatures(const PreprocessSpec &spec, const Table &table,
-                                   const std::vector<int64_t> *rowsIn)
+namespace {
+
+Result<FeatureMatrix> buildTreeFeatures(const PreprocessSpec &spec, const Table &table,
+                                        const std::vector<int64_t> &rows, bool outOfFold)
 {
-    const std::vector<int64_t> rows = rowsIn ? *rowsIn : allRows(table);
     const auto names = spec.treeFeatureNames();
     FeatureMatrix m;
     m.rows = rows.size();
@@ -732,15 +985,24 @@ Result<FeatureMatrix> treeFeatures(const PreprocessSpec &spec, const Table &tabl
             }
             break;
         }
+        case ColumnRule::Role::TargetEncoded: {
+            const size_t k = rule.encodedOutputs();
+            const auto values = encodedValues(spec, rule, table, *column.value(), rows, outOfFold);
+            for (size_t i = 0; i < rows.size(); ++i) {
+                for (size_t o = 0; o < k; ++o)
+                    m.values[i * m.cols + col + o] = float(values[i * k + o]);
+            }
+            col += k;
+            break;
+        }
         }
     }
     return m;
 }
 
-Result<FeatureMatrix> linearFeatures(const PreprocessSpec &spec, const Table &table,
-                                     const std::vector<int64_t> *rowsIn)
+Result<FeatureMatrix> buildLinearFeatures(const PreprocessSpec &spec, const Table &table,
+                                          const std::vector<int64_t> &rows, bool outOfFold)
 {
-    const std::vector<int64_t> rows = rowsIn ? *rowsIn : allRows(table);
     const auto names = spec.linearFeatureNames();
     FeatureMatrix m;
     m.rows = rows.size();
@@ -792,9 +1054,47 @@ Result<FeatureMatrix> linearFeatures(const PreprocessSpec &spec, const Table &ta
             }
             break;
         }
+        case ColumnRule::Role::TargetEncoded: {
+            const size_t k = rule.encodedOutputs();
+            const auto values = encodedValues(spec, rule, table, *column.value(), rows, outOfFold);
+            for (size_t i = 0; i < rows.size(); ++i) {
+                for (size_t o = 0; o < k; ++o) {
+                    const double v = std::isnan(values[i * k + o]) ? rule.prior[o] : values[i * k + o];
+                    m.values[i * m.cols + col + o] = float((v - rule.encodedMean[o]) / rule.encodedStd[o]);
+                }
+            }
+            col += k;
+            break;
+        }
         }
     }
     return m;
+}
+
+} // namespace
+
+Result<FeatureMatrix> treeFeatures(const PreprocessSpec &spec, const Table &table,
+                                   const std::vector<int64_t> *rows)
+{
+    return buildTreeFeatures(spec, table, rows ? *rows : allRows(table), false);
+}
+
+Result<FeatureMatrix> linearFeatures(const PreprocessSpec &spec, const Table &table,
+                                     const std::vector<int64_t> *rows)
+{
+    return buildLinearFeatures(spec, table, rows ? *rows : allRows(table), false);
+}
+
+Result<FeatureMatrix> trainingTreeFeatures(const PreprocessSpec &spec, const Table &table,
+                                           const std::vector<int64_t> &rows)
+{
+    return buildTreeFeatures(spec, table, rows, true);
+}
+
+Result<FeatureMatrix> trainingLinearFeatures(const PreprocessSpec &spec, const Table &table,
+                                             const std::vector<int64_t> &rows)
+{
+    return buildLinearFeatures(spec, table, rows, true);
 }
 
 Result<std::vector<float>> targetValues(const PreprocessSpec &spec, const Table &table,

@@ -2,6 +2,7 @@
 
 #include "core/common/Json.h"
 #include "core/data/Table.h"
+#include "core/ml/TargetEncoding.h"
 
 #include <QStringList>
 
@@ -20,7 +21,7 @@ struct Exclusion
 // How one input column becomes features. Fitted on training rows only.
 struct ColumnRule
 {
-    enum class Role { Numeric, Categorical, DateTime };
+    enum class Role { Numeric, Categorical, DateTime, TargetEncoded };
 
     QString name;
     ColumnType type = ColumnType::Float64; // as seen in training
@@ -40,7 +41,20 @@ struct ColumnRule
     // DateTime: which parts become features, with their imputation and scaling.
     QStringList parts;
     std::vector<double> partMedian, partMean, partStd;
+
+    // TargetEncoded (high-cardinality categories, `categories` as above): per category and
+    // output the smoothed target mean fitted on every training row (regression: the mean;
+    // binary: P(second class); multiclass: P(class) for each of `encodedClasses`), the prior for
+    // unseen categories, and the linear models' scaling of the out-of-fold training values.
+    std::vector<int> encodedClasses;
+    std::vector<double> encoding; // [categories x outputs]
+    std::vector<double> prior;
+    std::vector<double> encodedMean, encodedStd;
+    QString reason; // why this column is target-encoded, for the plan
+    size_t encodedOutputs() const { return prior.size(); }
 };
+
+const char *roleName(ColumnRule::Role role);
 
 // The versioned, JSON-serialisable preprocessing that training, export and `baton predict`
 // apply identically. Tree models get raw numbers, native categorical codes and date parts
@@ -48,7 +62,8 @@ struct ColumnRule
 // and one-hot categories.
 struct PreprocessSpec
 {
-    static constexpr int kVersion = 1;
+    // 2: target-encoded columns and their parameters. Version 1 specs still load.
+    static constexpr int kVersion = 2;
 
     QString target;
     bool classification = false;
@@ -56,6 +71,7 @@ struct PreprocessSpec
     bool logTarget = false;     // regression: the model is fitted on log1p(target)
     std::vector<ColumnRule> columns;
     std::vector<Exclusion> excluded;
+    TargetEncodingParams targetEncoding;
 
     std::vector<std::string> treeFeatureNames() const;
     std::vector<std::string> treeFeatureTypes() const; // "q" numeric, "c" categorical
@@ -72,7 +88,8 @@ struct PreprocessOptions
     QString target;
     bool classification = false;
     std::vector<Exclusion> exclusions; // decided by the user (profile proposals, goal)
-    int maxOneHot = 30;
+    int maxOneHot = 30; // more categories than this are target-encoded
+    uint64_t seed = 42; // the target encoding's folds
 };
 
 struct FeatureMatrix
@@ -102,6 +119,14 @@ Result<FeatureMatrix> treeFeatures(const PreprocessSpec &spec, const Table &tabl
                                    const std::vector<int64_t> *rows = nullptr);
 Result<FeatureMatrix> linearFeatures(const PreprocessSpec &spec, const Table &table,
                                      const std::vector<int64_t> *rows = nullptr);
+
+// The features the models are fitted on, for the training rows: as above, except that
+// target-encoded columns get out-of-fold values (see TargetEncoding.h), so no training row's
+// feature was computed from its own target.
+Result<FeatureMatrix> trainingTreeFeatures(const PreprocessSpec &spec, const Table &table,
+                                           const std::vector<int64_t> &rows);
+Result<FeatureMatrix> trainingLinearFeatures(const PreprocessSpec &spec, const Table &table,
+                                             const std::vector<int64_t> &rows);
 
 // The model's training label per row: class index, or the (log1p) value for regression.
 Result<std::vector<float>> targetValues(const PreprocessSpec &spec, const Table &table,

@@ -151,13 +151,13 @@ Status TabularTrainer::prepare()
         m_truth = rawTargetValues(m_table, m_spec.target, m_trainRows);
     }
 
-    auto tree = treeFeatures(m_spec, m_table, &m_trainRows);
+    auto tree = trainingTreeFeatures(m_spec, m_table, m_trainRows);
     if (!tree)
         return tree.error();
     m_treeFeatures = std::move(tree).value();
     if (std::find(m_settings.families.begin(), m_settings.families.end(), ModelFamily::Linear)
         != m_settings.families.end()) {
-        auto linear = linearFeatures(m_spec, m_table, &m_trainRows);
+        auto linear = trainingLinearFeatures(m_spec, m_table, m_trainRows);
         if (!linear)
             return linear.error();
         m_linearFeatures = std::move(linear).value();

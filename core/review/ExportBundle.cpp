@@ -59,16 +59,6 @@ Status addEntry(QuaZip &zip, const QString &path, const QByteArray &bytes)
     return {};
 }
 
-const char *roleName(ColumnRule::Role role)
-{
-    switch (role) {
-    case ColumnRule::Role::Numeric: return "numeric";
-    case ColumnRule::Role::Categorical: return "categorical";
-    case ColumnRule::Role::DateTime: return "datetime";
-    }
-    return "numeric";
-}
-
 } // namespace
 
 json featureSchema(const PreprocessSpec &spec)
@@ -85,6 +75,9 @@ json featureSchema(const PreprocessSpec &spec)
                 categories.push_back(toStd(category));
             c["categories"] = std::move(categories);
             c["unseen_categories"] = "treated as missing (trees) / other (linear models)";
+        } else if (rule.role == ColumnRule::Role::TargetEncoded) {
+            c["categories"] = rule.categories.size();
+            c["unseen_categories"] = "encoded as the training prior (the target's mean)";
         } else if (rule.role == ColumnRule::Role::DateTime) {
             json parts = json::array();
             for (const QString &part : rule.parts)

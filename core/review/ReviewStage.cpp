@@ -516,6 +516,15 @@ def category_codes(rule, series):
                     dtype=np.int64)
 
 
+def target_encoding(rule, series):
+    """Smoothed target means fitted on the training rows, [rows x outputs]: unseen -> prior, missing -> NaN."""
+    codes = category_codes(rule, series)
+    table = np.asarray(rule["encoding"], dtype=np.float64).reshape(len(rule["categories"]), len(rule["prior"]))
+    values = np.where((codes >= 0)[:, None], table[np.maximum(codes, 0)], np.asarray(rule["prior"]))
+    values[series.map(cell_text).isna().to_numpy()] = np.nan
+    return values
+
+
 def date_parts(rule, series):
     texts = series.map(cell_text)
     present = texts.dropna()
@@ -539,6 +548,8 @@ def tree_features(frame):
         elif rule["role"] == "categorical":
             codes = category_codes(rule, series)
             columns.append(np.where(codes >= 0, codes, np.nan).astype(np.float64))
+        elif rule["role"] == "target_encoded":
+            columns.extend(target_encoding(rule, series).T)
         else:
             columns.extend(date_parts(rule, series))
     return np.column_stack(columns).astype(np.float32)
@@ -562,6 +573,10 @@ def linear_features(frame):
             onehot = np.zeros((len(series), k + 1))
             onehot[np.arange(len(series)), slots] = 1.0
             columns.extend(onehot.T)
+        elif rule["role"] == "target_encoded":
+            values = target_encoding(rule, series)
+            values = np.where(np.isnan(values), np.asarray(rule["prior"]), values)  # missing -> prior
+            columns.extend(((values - np.asarray(rule["encoded_mean"])) / np.asarray(rule["encoded_std"])).T)
         else:
             for values, median, mean, std in zip(date_parts(rule, series), rule["part_median"],
                                                  rule["part_mean"], rule["part_std"]):
@@ -719,7 +734,9 @@ json buildNotebook(const Inputs &in, const json &report)
                                "`model/preprocess.json` is the spec Baton fitted on the training rows. Tree models "
                                "get raw numbers, categories as their index in the training categories (unseen → "
                                "missing) and date parts; linear models get imputed, standardised numbers and "
-                               "one-hot categories (rare and unseen → `__other`)."));
+                               "one-hot categories (rare and unseen → `__other`). High-cardinality categories "
+                               "become their smoothed target mean over the training rows (`target_encoded`; "
+                               "unseen → the prior)."));
     nb.code(QString::fromUtf8(kPreprocessCode));
     nb.markdown(QStringLiteral("## 3. Load the exported model and predict\n\n"
                                "`model/ensemble.json` lists the members (XGBoost JSON boosters in `model/models/`) "

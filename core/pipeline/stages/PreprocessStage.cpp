@@ -79,7 +79,7 @@ StageOutcome PreprocessStage::run(StageContext &context)
                                .arg(labelled.size()).arg(target));
     }
 
-    auto spec = fitPreprocess(table, split.train, {target, *classification, exclusions, 30});
+    auto spec = fitPreprocess(table, split.train, {target, *classification, exclusions, 30, seed});
     if (!spec)
         return StageOutcome::failed(spec.error());
 
