@@ -131,5 +131,7 @@ int main(int argc, char **argv)
     window.show();
     if (options.demo)
         window.openDemoProject();
+    else
+        window.openLastProject();
     return app.exec();
 }

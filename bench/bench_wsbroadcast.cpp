@@ -42,14 +42,14 @@ int main(int argc, char **argv)
     const double rate = argc > 4 ? QByteArray(argv[4]).toDouble() : 0.0;
 
     QTemporaryDir workspace;
-    std::unique_ptr<ProjectSession> session;
+    std::shared_ptr<ProjectSession> session;
     server::ProtocolServer server;
-    server.setSessionSource([&](const QString &projectId) -> ProjectSession * {
+    server.setSessionSource([&](const QString &projectId) -> Result<std::shared_ptr<ProjectSession>> {
         auto opened = ProjectSession::open(Workspace(workspace.path()), projectId);
         if (!opened)
-            return nullptr;
+            return opened.error();
         session = std::move(opened).value();
-        return session.get();
+        return session;
     });
     server::ServerOptions options;
     options.workspaceRoot = workspace.path();

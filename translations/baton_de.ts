@@ -709,6 +709,66 @@ y = %3</translation>
         <source>&amp;Restart this stage</source>
         <translation>Diese Stufe &amp;neu starten</translation>
     </message>
+    <message>
+        <source>&amp;Rename…</source>
+        <translation>&amp;Umbenennen…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>&amp;Löschen…</translation>
+    </message>
+    <message>
+        <source>&amp;Project</source>
+        <translation>&amp;Projekt</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>S&amp;chließen</translation>
+    </message>
+    <message>
+        <source>Run the protocol &amp;server</source>
+        <translation>Protokoll&amp;server ausführen</translation>
+    </message>
+    <message>
+        <source>Serve the web UI and the REST/WebSocket API (address and port in Settings)</source>
+        <translation>Stellt die Web-Oberfläche und die REST-/WebSocket-API bereit (Adresse und Port in den Einstellungen)</translation>
+    </message>
+    <message>
+        <source>Cannot rename the project: %1</source>
+        <translation>Das Projekt kann nicht umbenannt werden: %1</translation>
+    </message>
+    <message>
+        <source>“%1” is running a stage; cancel it before deleting the project.</source>
+        <translation>„%1“ führt gerade eine Stufe aus; brechen Sie sie ab, bevor Sie das Projekt löschen.</translation>
+    </message>
+    <message>
+        <source>Cannot delete the project: %1</source>
+        <translation>Das Projekt kann nicht gelöscht werden: %1</translation>
+    </message>
+    <message>
+        <source>Moved the project to %1</source>
+        <translation>Projekt nach %1 verschoben</translation>
+    </message>
+    <message>
+        <source>Rename project</source>
+        <translation>Projekt umbenennen</translation>
+    </message>
+    <message>
+        <source>Delete project</source>
+        <translation>Projekt löschen</translation>
+    </message>
+    <message>
+        <source>Delete “%1”? Its data, models and reports move to the workspace's trash folder.</source>
+        <translation>„%1“ löschen? Daten, Modelle und Berichte wandern in den Papierkorb-Ordner des Arbeitsbereichs.</translation>
+    </message>
+    <message>
+        <source>The last project, “%1”, is no longer in the workspace.</source>
+        <translation>Das zuletzt geöffnete Projekt „%1“ ist nicht mehr im Arbeitsbereich.</translation>
+    </message>
+    <message>
+        <source>Cannot reopen the last project “%1”: %2</source>
+        <translation>Das zuletzt geöffnete Projekt „%1“ lässt sich nicht wieder öffnen: %2</translation>
+    </message>
 </context>
 <context>
     <name>baton::ui::NotebookView</name>
@@ -906,6 +966,29 @@ y = %3</translation>
     </message>
 </context>
 <context>
+    <name>baton::ui::ServerController</name>
+    <message>
+        <source>Server: stopped</source>
+        <translation>Server: gestoppt</translation>
+    </message>
+    <message>
+        <source>Server: port %1 is in use</source>
+        <translation>Server: Port %1 ist belegt</translation>
+    </message>
+    <message>
+        <source>Server: %1</source>
+        <translation>Server: %1</translation>
+    </message>
+    <message>
+        <source>Server: listening on %1:%2 (clients need the access token)</source>
+        <translation>Server: lauscht auf %1:%2 (Clients brauchen das Zugriffstoken)</translation>
+    </message>
+    <message>
+        <source>Server: listening on %1:%2</source>
+        <translation>Server: lauscht auf %1:%2</translation>
+    </message>
+</context>
+<context>
     <name>baton::ui::SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -970,6 +1053,54 @@ y = %3</translation>
     <message>
         <source>Not set</source>
         <translation>Nicht gesetzt</translation>
+    </message>
+    <message>
+        <source>&amp;Run the protocol server (web UI, REST and WebSocket API)</source>
+        <translation>Protokollserver &amp;ausführen (Web-Oberfläche, REST- und WebSocket-API)</translation>
+    </message>
+    <message>
+        <source>127.0.0.1 (this computer only)</source>
+        <translation>127.0.0.1 (nur dieser Computer)</translation>
+    </message>
+    <message>
+        <source>0.0.0.0 (every network; clients need the token)</source>
+        <translation>0.0.0.0 (alle Netzwerke; Clients brauchen das Token)</translation>
+    </message>
+    <message>
+        <source>Any free port</source>
+        <translation>Beliebiger freier Port</translation>
+    </message>
+    <message>
+        <source>Clients send it as “Authorization: Bearer …” (WebSockets: ?token=…) when the server listens beyond this computer</source>
+        <translation>Clients senden es als „Authorization: Bearer …“ (WebSockets: ?token=…), wenn der Server über diesen Computer hinaus erreichbar ist</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>New &amp;token</source>
+        <translation>Neues &amp;Token</translation>
+    </message>
+    <message>
+        <source>Replaces the token: clients holding the old one are refused</source>
+        <translation>Ersetzt das Token: Clients mit dem alten werden abgewiesen</translation>
+    </message>
+    <message>
+        <source>Protocol server</source>
+        <translation>Protokollserver</translation>
+    </message>
+    <message>
+        <source>Add&amp;ress:</source>
+        <translation>Ad&amp;resse:</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <source>Access t&amp;oken:</source>
+        <translation>Zugriffst&amp;oken:</translation>
     </message>
 </context>
 <context>

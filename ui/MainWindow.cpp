@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "ServerController.h"
 #include "Translations.h"
 #include "UiSettings.h"
 #include "dialogs/SettingsDialog.h"
@@ -18,6 +19,7 @@
 #include "core/conductor/EventNames.h"
 #include "core/data/DemoDatasets.h"
 #include "core/pipeline/ContextKeys.h"
+#include "core/server/ProtocolServer.h"
 
 #include <QAction>
 #include <QApplication>
@@ -82,6 +84,8 @@ bool isDataPath(const QFileInfo &file)
 MainWindow::MainWindow(const QString &workspaceRoot, QWidget *parent)
     : QMainWindow(parent)
     , m_workspace(workspaceRoot.isEmpty() ? Workspace::defaultRoot() : workspaceRoot)
+    , m_pool(m_workspace)
+    , m_server(std::make_unique<ServerController>(m_pool))
     , m_projectModel(new ProjectListModel(this))
     , m_timelineModel(new StageTimelineModel(this))
 {
@@ -89,9 +93,15 @@ MainWindow::MainWindow(const QString &workspaceRoot, QWidget *parent)
     setAcceptDrops(true);
     installLanguage(UiSettings::language());
     buildUi();
+    m_serverStatus = new QLabel;
+    m_serverStatus->setObjectName(QStringLiteral("serverStatus"));
+    statusBar()->addPermanentWidget(m_serverStatus);
+    connect(m_server.get(), &ServerController::statusChanged, this, &MainWindow::showServerStatus);
     buildMenus();
     refreshProjects();
     updateActions();
+    m_server->applySettings(); // the status line says why if it cannot start
+    showServerStatus();
     resize(1280, 820);
     restoreGeometry(UiSettings::windowGeometry());
     restoreState(UiSettings::windowState());
@@ -114,7 +124,7 @@ Conductor *MainWindow::conductor() const
 
 void MainWindow::buildUi()
 {
-    setWindowTitle(m_session ? tr("%1 — Baton").arg(m_session->conductor().projectId()) : tr("Baton"));
+    setWindowTitle(tr("Baton"));
 
     // projects
     auto *left = new QWidget;
@@ -125,6 +135,16 @@ void MainWindow::buildUi()
     m_projectList->setModel(m_projectModel);
     m_projectList->setEditTriggers(QAbstractItemView::NoEditTriggers);
     projectsLabel->setBuddy(m_projectList);
+    m_projectList->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *renameRow = new QAction(tr("&Rename…"), m_projectList);
+    renameRow->setShortcut(QKeySequence(Qt::Key_F2));
+    renameRow->setShortcutContext(Qt::WidgetShortcut);
+    auto *deleteRow = new QAction(tr("&Delete…"), m_projectList);
+    deleteRow->setShortcut(QKeySequence::Delete);
+    deleteRow->setShortcutContext(Qt::WidgetShortcut);
+    m_projectList->addActions({renameRow, deleteRow});
+    connect(renameRow, &QAction::triggered, this, &MainWindow::promptRenameProject);
+    connect(deleteRow, &QAction::triggered, this, &MainWindow::promptDeleteProject);
     auto *newButton = new QPushButton(tr("&New project…"));
     auto *demoButton = new QPushButton(tr("Open &demo project"));
     leftLayout->addWidget(projectsLabel);
@@ -133,7 +153,7 @@ void MainWindow::buildUi()
     leftLayout->addWidget(demoButton);
 
     // goal and data
-    m_projectTitle = new QLabel(m_session ? m_session->conductor().projectId() : tr("No project open"));
+    m_projectTitle = new QLabel(tr("No project open"));
     QFont titleFont = m_projectTitle->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
     titleFont.setBold(true);
@@ -271,8 +291,19 @@ void MainWindow::buildMenus()
     file->addAction(tr("Open &demo project"), QKeySequence(Qt::CTRL | Qt::Key_D), this, &MainWindow::openDemoProject);
     file->addSeparator();
     file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, &MainWindow::showSettings);
+    m_serverAction = file->addAction(tr("Run the protocol &server"));
+    m_serverAction->setObjectName(QStringLiteral("serverAction"));
+    m_serverAction->setToolTip(tr("Serve the web UI and the REST/WebSocket API (address and port in Settings)"));
+    m_serverAction->setCheckable(true);
+    m_serverAction->setChecked(m_server->isListening());
+    connect(m_serverAction, &QAction::triggered, this, [this](bool on) { m_server->setEnabled(on); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
+
+    QMenu *project = menuBar()->addMenu(tr("&Project"));
+    project->addAction(tr("&Rename…"), this, &MainWindow::promptRenameProject);
+    project->addAction(tr("&Delete…"), this, &MainWindow::promptDeleteProject);
+    project->addAction(tr("&Close"), QKeySequence::Close, this, &MainWindow::closeProject);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (StageId stage : kAllStages) {
@@ -318,15 +349,102 @@ bool MainWindow::createProject(const QString &displayName)
     return openProject(id.value());
 }
 
-bool MainWindow::openProject(const QString &projectId)
+bool MainWindow::renameProject(const QString &projectId, const QString &displayName)
 {
-    if (m_session && m_session->conductor().projectId() == projectId)
-        return true;
-    auto session = ProjectSession::open(m_workspace, projectId);
-    if (!session) {
-        showError(tr("Cannot open project “%1”: %2").arg(projectId, session.error().toString()));
+    if (Status renamed = m_workspace.renameProject(projectId, displayName); !renamed) {
+        showError(tr("Cannot rename the project: %1").arg(renamed.error().toString()));
         return false;
     }
+    refreshProjects();
+    if (m_session && m_session->conductor().projectId() == projectId) {
+        m_projectTitle->setText(m_workspace.displayName(projectId));
+        setWindowTitle(tr("%1 — Baton").arg(m_projectTitle->text()));
+    }
+    return true;
+}
+
+bool MainWindow::deleteProject(const QString &projectId)
+{
+    if (const auto open = m_pool.find(projectId); open && open->conductor().isBusy()) {
+        showError(tr("“%1” is running a stage; cancel it before deleting the project.").arg(m_workspace.displayName(projectId)));
+        return false;
+    }
+    if (m_session && m_session->conductor().projectId() == projectId)
+        closeProject();
+    m_server->server().closeProject(projectId);
+    if (Status deleted = m_pool.deleteProject(projectId); !deleted) {
+        showError(tr("Cannot delete the project: %1").arg(deleted.error().toString()));
+        return false;
+    }
+    if (UiSettings::lastProject() == projectId)
+        UiSettings::setLastProject(QString());
+    refreshProjects();
+    statusBar()->showMessage(tr("Moved the project to %1").arg(m_workspace.trashDir()), 6000);
+    return true;
+}
+
+void MainWindow::closeProject()
+{
+    if (!m_session)
+        return;
+    disconnect(&m_session->conductor(), nullptr, this, nullptr);
+    m_session.reset();
+    bindSession();
+    m_projectList->clearSelection();
+    UiSettings::setLastProject(QString());
+}
+
+QString MainWindow::selectedProjectId() const
+{
+    const QModelIndex current = m_projectList->currentIndex();
+    if (current.isValid() && m_projectList->selectionModel()->isSelected(current))
+        return current.data(ProjectListModel::IdRole).toString();
+    return m_session ? m_session->conductor().projectId() : QString();
+}
+
+void MainWindow::promptRenameProject()
+{
+    const QString id = selectedProjectId();
+    if (id.isEmpty())
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename project"), tr("Project name:"), QLineEdit::Normal,
+                                               m_workspace.displayName(id), &ok);
+    if (ok)
+        renameProject(id, name);
+}
+
+void MainWindow::promptDeleteProject()
+{
+    const QString id = selectedProjectId();
+    if (id.isEmpty())
+        return;
+    QMessageBox question(QMessageBox::Question, tr("Delete project"),
+                         tr("Delete “%1”? Its data, models and reports move to the workspace's trash folder.")
+                             .arg(m_workspace.displayName(id)),
+                         QMessageBox::Yes | QMessageBox::Cancel, this);
+    question.setObjectName(QStringLiteral("deleteProjectQuestion"));
+    question.setDefaultButton(QMessageBox::Cancel);
+    if (question.exec() == QMessageBox::Yes)
+        deleteProject(id);
+}
+
+bool MainWindow::openProject(const QString &projectId)
+{
+    if (Status opened = activateProject(projectId); !opened) {
+        showError(tr("Cannot open project “%1”: %2").arg(projectId, opened.error().toString()));
+        return false;
+    }
+    return true;
+}
+
+Status MainWindow::activateProject(const QString &projectId)
+{
+    if (m_session && m_session->conductor().projectId() == projectId)
+        return {};
+    auto session = m_pool.acquire(projectId);
+    if (!session)
+        return session.error();
     // the old Conductor is heard no more and the panels let go of it before it is destroyed
     if (m_session)
         disconnect(&m_session->conductor(), nullptr, this, nullptr);
@@ -343,8 +461,8 @@ bool MainWindow::openProject(const QString &projectId)
     if (const int row = m_projectModel->rowOf(projectId); row >= 0)
         m_projectList->setCurrentIndex(m_projectModel->index(row));
     UiSettings::setLastProject(projectId);
-    statusBar()->showMessage(tr("Opened %1").arg(projectId), 4000);
-    return true;
+    statusBar()->showMessage(tr("Opened %1").arg(m_projectTitle->text()), 4000);
+    return {};
 }
 
 void MainWindow::bindSession()
@@ -356,11 +474,17 @@ void MainWindow::bindSession()
     m_eventLog->clearLog();
     m_timelineModel->clearTimings();
     if (!c) {
+        m_projectTitle->setText(tr("No project open"));
+        setWindowTitle(tr("Baton"));
+        m_goalEdit->clear();
+        m_dataEdit->clear();
+        m_demoDatasetId.clear();
+        m_timelineModel->reset(ProjectState()); // every stage pending, as at start
         updateActions();
         return;
     }
-    m_projectTitle->setText(c->projectId());
-    setWindowTitle(tr("%1 — Baton").arg(c->projectId()));
+    m_projectTitle->setText(m_workspace.displayName(c->projectId()));
+    setWindowTitle(tr("%1 — Baton").arg(m_projectTitle->text()));
     m_goalEdit->setText(stringField(c->context(), ctx::Prompt));
     m_dataEdit->setText(stringField(c->context(), ctx::DataPath));
     replayHistory();
@@ -395,11 +519,20 @@ void MainWindow::openDemoProject()
         m_goalEdit->setText(tr("predict house prices"));
 }
 
-void MainWindow::openLastProject()
+bool MainWindow::openLastProject()
 {
     const QString last = UiSettings::lastProject();
-    if (!last.isEmpty() && m_workspace.contains(last))
-        openProject(last);
+    if (last.isEmpty())
+        return false;
+    if (!m_workspace.contains(last)) {
+        statusBar()->showMessage(tr("The last project, “%1”, is no longer in the workspace.").arg(last), 8000);
+        return false;
+    }
+    if (Status opened = activateProject(last); !opened) {
+        statusBar()->showMessage(tr("Cannot reopen the last project “%1”: %2").arg(last, opened.error().toString()), 8000);
+        return false;
+    }
+    return true;
 }
 
 bool MainWindow::openData(const QString &path)
@@ -532,7 +665,15 @@ void MainWindow::showSettings()
         return;
     if (UiSettings::language() != language)
         applyLanguage(UiSettings::language());
+    m_server->applySettings();
     statusBar()->showMessage(tr("Settings saved; a new workspace folder applies at the next start."), 5000);
+}
+
+void MainWindow::showServerStatus()
+{
+    m_serverStatus->setText(m_server->statusText());
+    if (m_serverAction)
+        m_serverAction->setChecked(m_server->isListening());
 }
 
 void MainWindow::applyLanguage(const QString &code)
@@ -551,6 +692,7 @@ void MainWindow::applyLanguage(const QString &code)
             m_projectList->setCurrentIndex(m_projectModel->index(row));
     }
     bindSession();
+    showServerStatus();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/pipeline/ProjectSession.h"
+#include "core/pipeline/SessionPool.h"
 #include "core/project/Workspace.h"
 
 #include <QMainWindow>
@@ -26,6 +27,7 @@ class PlanPanel;
 class ProfilePanel;
 class ProjectListModel;
 class ResultsPanel;
+class ServerController;
 class StagePanel;
 class StageTimelineModel;
 class TrainingPanel;
@@ -44,9 +46,16 @@ public:
     bool openProject(const QString &projectId);
     // Creates (once) and opens the demo project with its goal filled in.
     void openDemoProject();
-    // Reopens the project open when the app last closed (if it still exists).
-    void openLastProject();
+    // Reopens the project open when the app last closed, its panels restored from its event
+    // log; a project gone or broken since leaves the welcome state (said in the status bar).
+    bool openLastProject();
     bool createProject(const QString &displayName);
+    // Gives the project a new display name (its id and folder stay).
+    bool renameProject(const QString &projectId, const QString &displayName);
+    // Moves the project to the workspace's trash, closing it first; refused while it runs.
+    bool deleteProject(const QString &projectId);
+    // Back to the welcome state: no project open.
+    void closeProject();
     // A CSV, a zip or an image folder: a new project named after it, with the data filled in.
     bool openData(const QString &path);
     // Switches the language ("" = system) and rebuilds every widget in it.
@@ -62,6 +71,7 @@ public:
     TrainingPanel *trainingPanel() const { return m_trainingPanel; }
     ResultsPanel *resultsPanel() const { return m_resultsPanel; }
     ExportPanel *exportPanel() const { return m_exportPanel; }
+    ServerController *serverController() const { return m_server.get(); }
     QWidget *currentPanel() const;
     // Shows the panel of `stage` and selects it in the timeline.
     void showStage(StageId stage);
@@ -74,6 +84,7 @@ protected:
 private:
     void buildUi();
     void buildMenus();
+    Status activateProject(const QString &projectId);
     void bindSession();
     void refreshProjects();
     void replayHistory();
@@ -81,14 +92,21 @@ private:
     void updateActions();
     void startPipeline();
     void promptNewProject();
+    void promptRenameProject();
+    void promptDeleteProject();
+    // The project the Project menu acts on: the one selected in the list, else the open one.
+    QString selectedProjectId() const;
     void browseForData();
     void chooseDemoDataset(const QString &datasetId);
     void showSettings();
+    void showServerStatus();
     void showAbout();
     void showError(const QString &message);
 
     Workspace m_workspace;
-    std::unique_ptr<ProjectSession> m_session;
+    SessionPool m_pool; // the window's project and those the server's clients opened
+    std::shared_ptr<ProjectSession> m_session;
+    std::unique_ptr<ServerController> m_server; // destroyed first: it holds sessions too
     QString m_demoDatasetId; // a built-in dataset chosen instead of a file
     bool m_followStages = true;
 
@@ -112,6 +130,8 @@ private:
     std::vector<StagePanel *> m_panels;
     EventLogView *m_eventLog = nullptr;
     QDockWidget *m_logDock = nullptr;
+    QLabel *m_serverStatus = nullptr;
+    QAction *m_serverAction = nullptr;
 };
 
 } // namespace baton::ui

@@ -17,4 +17,12 @@ void saveWindow(const QByteArray &geometry, const QByteArray &state);
 QString lastProject();
 void setLastProject(const QString &projectId);
 
+// The protocol server the desktop app runs for web frontends (off by default; loopback:8000).
+bool serverEnabled();
+void setServerEnabled(bool enabled);
+QString serverHost();
+void setServerHost(const QString &host);
+int serverPort(); // 0 = any free port
+void setServerPort(int port);
+
 } // namespace baton::ui::UiSettings

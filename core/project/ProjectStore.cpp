@@ -1,5 +1,7 @@
 #include "ProjectStore.h"
 
+#include "ProjectMeta.h"
+
 #include "core/common/Logging.h"
 
 #include <QDir>
@@ -17,7 +19,7 @@ namespace {
 constexpr int kSchemaVersion = 1;
 
 const char *const kSchema[] = {
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ProjectMeta::kCreateTable,
     "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, "
     "type TEXT NOT NULL, stage TEXT NOT NULL, status TEXT NOT NULL, name TEXT NOT NULL, "
     "payload TEXT NOT NULL)",

@@ -1,7 +1,10 @@
 #include "Workspace.h"
 
+#include "ProjectMeta.h"
+
 #include "core/common/Settings.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -54,10 +57,27 @@ QString Workspace::projectDir(const QString &id) const
     return QDir(projectsDir()).filePath(id);
 }
 
+QString Workspace::trashDir() const
+{
+    return QDir(m_root).filePath(QStringLiteral("trash"));
+}
+
+QString Workspace::databasePath(const QString &id) const
+{
+    return QDir(projectDir(id)).filePath(QStringLiteral("project.sqlite"));
+}
+
 bool Workspace::contains(const QString &id) const
 {
-    return isValidProjectId(id)
-           && QFileInfo::exists(QDir(projectDir(id)).filePath(QStringLiteral("project.sqlite")));
+    return isValidProjectId(id) && QFileInfo::exists(databasePath(id));
+}
+
+Status Workspace::checkExists(const QString &id) const
+{
+    if (contains(id))
+        return {};
+    return makeError(ErrorKind::NotFound, QStringLiteral("project.not_found"),
+                     QStringLiteral("There is no project '%1' in this workspace").arg(id), projectsDir());
 }
 
 Result<QString> Workspace::createProject(const QString &displayName) const
@@ -67,7 +87,51 @@ Result<QString> Workspace::createProject(const QString &displayName) const
         return makeError(ErrorKind::Io, QStringLiteral("workspace.mkdir"),
                          QStringLiteral("Cannot create the project folder"), projectDir(id));
     }
+    const QString name = displayName.simplified();
+    if (!name.isEmpty()) {
+        if (Status named = ProjectMeta::write(databasePath(id), QString::fromLatin1(ProjectMeta::kDisplayName), name); !named)
+            return named.error();
+    }
     return id;
+}
+
+QString Workspace::displayName(const QString &id) const
+{
+    const auto stored = ProjectMeta::read(databasePath(id), QString::fromLatin1(ProjectMeta::kDisplayName));
+    return stored.ok() && !stored.value().isEmpty() ? stored.value() : id;
+}
+
+Status Workspace::renameProject(const QString &id, const QString &displayName) const
+{
+    if (Status exists = checkExists(id); !exists)
+        return exists;
+    const QString name = displayName.simplified();
+    if (name.isEmpty()) {
+        return makeError(ErrorKind::BadInput, QStringLiteral("project.empty_name"),
+                         QStringLiteral("A project name cannot be empty"));
+    }
+    if (name.size() > 200) {
+        return makeError(ErrorKind::BadInput, QStringLiteral("project.long_name"),
+                         QStringLiteral("A project name has at most 200 characters (this one has %1)").arg(name.size()));
+    }
+    return ProjectMeta::write(databasePath(id), QString::fromLatin1(ProjectMeta::kDisplayName), name);
+}
+
+Status Workspace::deleteProject(const QString &id) const
+{
+    if (Status exists = checkExists(id); !exists)
+        return exists;
+    if (!QDir().mkpath(trashDir())) {
+        return makeError(ErrorKind::Io, QStringLiteral("workspace.mkdir"), QStringLiteral("Cannot create the trash folder"),
+                         trashDir());
+    }
+    const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-hhmmss-zzz"));
+    const QString target = QDir(trashDir()).filePath(QStringLiteral("%1-%2").arg(id, stamp));
+    if (!QDir().rename(projectDir(id), target)) {
+        return makeError(ErrorKind::Io, QStringLiteral("project.delete"),
+                         QStringLiteral("Cannot move project '%1' to the trash").arg(id), target);
+    }
+    return {};
 }
 
 std::vector<ProjectInfo> Workspace::listProjects() const
@@ -76,10 +140,10 @@ std::vector<ProjectInfo> Workspace::listProjects() const
     const QDir dir(projectsDir());
     const auto entries = dir.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
     for (const QFileInfo &entry : entries) {
-        const QFileInfo db(QDir(entry.filePath()).filePath(QStringLiteral("project.sqlite")));
+        const QFileInfo db(databasePath(entry.fileName()));
         if (!db.exists() || !isValidProjectId(entry.fileName()))
             continue;
-        out.push_back({entry.fileName(), entry.fileName(), db.lastModified()});
+        out.push_back({entry.fileName(), displayName(entry.fileName()), db.lastModified()});
     }
     std::sort(out.begin(), out.end(),
               [](const ProjectInfo &a, const ProjectInfo &b) { return a.modified > b.modified; });

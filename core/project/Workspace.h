@@ -12,7 +12,7 @@ namespace baton {
 struct ProjectInfo
 {
     QString id;
-    QString name;
+    QString name; // the display name (the id until the user names it)
     QDateTime modified;
 };
 
@@ -35,11 +35,24 @@ public:
     QString projectDir(const QString &id) const;
     bool contains(const QString &id) const;
 
-    // Creates the folder (the store creates the database when the project is opened).
+    // Creates the folder and the database with the display name (the store adds its tables
+    // when the project is opened).
     Result<QString> createProject(const QString &displayName) const;
     std::vector<ProjectInfo> listProjects() const;
+    QString trashDir() const;
+
+    // The name shown for the project: the one stored in its database, else its id.
+    QString displayName(const QString &id) const;
+    // Stores a new display name in the project's database; its id and folder stay.
+    Status renameProject(const QString &id, const QString &displayName) const;
+    // Moves the project's folder to <root>/trash/<id>-<time> (recoverable by moving it back).
+    // Whoever has the project open must close it first (see SessionPool::deleteProject).
+    Status deleteProject(const QString &id) const;
 
 private:
+    Status checkExists(const QString &id) const;
+    QString databasePath(const QString &id) const;
+
     QString m_root;
 };
 

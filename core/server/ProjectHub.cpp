@@ -30,25 +30,27 @@ ProjectHub::~ProjectHub()
 Result<ProjectSession *> ProjectHub::session(const QString &projectId)
 {
     if (auto it = m_projects.find(projectId); it != m_projects.end())
-        return it->second.session;
+        return it->second.session.get();
     if (!Workspace::isValidProjectId(projectId)) {
         return makeError(ErrorKind::BadInput, QStringLiteral("project.invalid_id"),
                          QStringLiteral("Invalid project id '%1': use letters, digits, '-', '_' and '.'")
                              .arg(projectId));
     }
     Project project;
-    if (m_source)
-        project.session = m_source(projectId);
-    if (!project.session) {
+    if (m_source) {
+        auto shared = m_source(projectId);
+        if (!shared)
+            return shared.error();
+        project.session = std::move(shared).value();
+    } else {
         auto opened = ProjectSession::open(Workspace(m_workspaceRoot), projectId);
         if (!opened)
             return opened.error();
-        project.owned = std::move(opened).value();
-        project.session = project.owned.get();
+        project.session = std::move(opened).value();
     }
     connect(&project.session->conductor(), &Conductor::eventPublished, this,
             [this, projectId](const Event &event) { onEvent(projectId, event); });
-    ProjectSession *session = project.session;
+    ProjectSession *session = project.session.get();
     m_projects.emplace(projectId, std::move(project));
     return session;
 }
@@ -160,19 +162,33 @@ int ProjectHub::clientCount() const
     return total;
 }
 
+void ProjectHub::release(Project &project, const QString &reason)
+{
+    for (WsClient *client : project.clients) {
+        client->disconnect(this);
+        client->socket()->close(QWebSocketProtocol::CloseCodeGoingAway, reason);
+        delete client;
+    }
+    project.clients.clear();
+    if (project.session)
+        project.session->conductor().disconnect(this);
+}
+
+void ProjectHub::closeProject(const QString &projectId)
+{
+    auto it = m_projects.find(projectId);
+    if (it == m_projects.end())
+        return;
+    release(it->second, QStringLiteral("Project closed"));
+    m_projects.erase(it);
+    Q_EMIT clientCountChanged(clientCount());
+}
+
 void ProjectHub::closeAll()
 {
-    for (auto &[id, project] : m_projects) {
-        for (WsClient *client : project.clients) {
-            client->disconnect(this);
-            client->socket()->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("Server stopping"));
-            delete client;
-        }
-        project.clients.clear();
-        if (project.session)
-            project.session->conductor().disconnect(this);
-    }
-    m_projects.clear(); // owned sessions close their stores (waiting for running jobs)
+    for (auto &[id, project] : m_projects)
+        release(project, QStringLiteral("Server stopping"));
+    m_projects.clear(); // sessions nobody else holds close their stores (waiting for running jobs)
     Q_EMIT clientCountChanged(0);
 }
 

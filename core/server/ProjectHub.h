@@ -28,9 +28,10 @@ class ProjectHub : public QObject
     Q_OBJECT
 
 public:
-    // Lets the GUI share the sessions it already has open (one writer per project database).
-    // Returning nullptr makes the hub open the project from the workspace itself.
-    using SessionSource = std::function<ProjectSession *(const QString &projectId)>;
+    // Where the hub gets a project's session (e.g. a SessionPool shared with the GUI, so each
+    // project has one writer); without one it opens the project from the workspace itself.
+    // The hub holds what it gets until closeAll().
+    using SessionSource = std::function<Result<std::shared_ptr<ProjectSession>>(const QString &projectId)>;
 
     explicit ProjectHub(QString workspaceRoot, QObject *parent = nullptr);
     ~ProjectHub() override;
@@ -45,6 +46,8 @@ public:
     void addClient(const QString &projectId, QWebSocket *socket, std::optional<qint64> since);
     int clientCount(const QString &projectId) const;
     int clientCount() const;
+    // Closes the project's sockets and releases its session (the project is being deleted).
+    void closeProject(const QString &projectId);
     // Closes every socket (server stop) and releases the sessions.
     void closeAll();
 
@@ -58,8 +61,7 @@ Q_SIGNALS:
 private:
     struct Project
     {
-        std::unique_ptr<ProjectSession> owned;
-        ProjectSession *session = nullptr;
+        std::shared_ptr<ProjectSession> session;
         std::vector<WsClient *> clients;
         QHash<QString, json> latest;
         bool latestScanned = false;
@@ -69,6 +71,7 @@ private:
     void onText(WsClient *client, const QString &text);
     void onClosed(WsClient *client);
     void replay(WsClient *client, qint64 since, qint64 helloSeq);
+    void release(Project &project, const QString &reason);
 
     QString m_workspaceRoot;
     SessionSource m_source;

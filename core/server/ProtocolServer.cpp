@@ -85,6 +85,12 @@ int ProtocolServer::clientCount() const
     return m_core ? m_core->hub().clientCount() : 0;
 }
 
+void ProtocolServer::closeProject(const QString &projectId)
+{
+    if (m_core)
+        m_core->hub().closeProject(projectId);
+}
+
 void ProtocolServer::setSessionSource(ProjectHub::SessionSource source)
 {
     m_source = std::move(source);

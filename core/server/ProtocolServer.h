@@ -48,6 +48,9 @@ public:
     bool requiresToken() const;
     int clientCount() const;
 
+    // Disconnects the project's clients and lets go of its session (before deleting it).
+    void closeProject(const QString &projectId);
+
     // Shares the GUI's open sessions (see ProjectHub::SessionSource); applies to later starts too.
     void setSessionSource(ProjectHub::SessionSource source);
 

@@ -91,6 +91,10 @@ ServerCore::~ServerCore()
 Status ServerCore::listen(const QHostAddress &address, quint16 port)
 {
     if (!m_tcp->listen(address, port)) {
+        if (m_tcp->serverError() == QAbstractSocket::AddressInUseError) {
+            return makeError(ErrorKind::Io, QStringLiteral("server.port_in_use"),
+                             QStringLiteral("Port %1 is in use on %2").arg(port).arg(address.toString()));
+        }
         return makeError(ErrorKind::Io, QStringLiteral("server.listen"),
                          QStringLiteral("Cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(m_tcp->errorString()));
     }

@@ -32,7 +32,7 @@ class TestProtocolServer : public QObject
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<ProtocolServer> m_server;
-    std::map<QString, std::unique_ptr<ProjectSession>> m_sessions;
+    std::map<QString, std::shared_ptr<ProjectSession>> m_sessions;
     QNetworkAccessManager m_nam;
     std::shared_ptr<StageHandler> m_handlerOverride;
 
@@ -62,14 +62,14 @@ private:
     void startServer(ServerOptions o)
     {
         m_server = std::make_unique<ProtocolServer>();
-        m_server->setSessionSource([this](const QString &pid) -> ProjectSession * {
+        m_server->setSessionSource([this](const QString &pid) -> Result<std::shared_ptr<ProjectSession>> {
             auto opened = ProjectSession::open(Workspace(workspace()), pid);
             if (!opened)
-                return nullptr;
-            ProjectSession *s = opened.value().get();
+                return opened.error();
+            std::shared_ptr<ProjectSession> s = std::move(opened).value();
             installEverywhere(s->conductor(), waitingHandler());
             s->conductor().setHandler(StageId::Preprocess, loopingHandler());
-            m_sessions[pid] = std::move(opened).value();
+            m_sessions[pid] = s;
             return s;
         });
         QVERIFY(m_server->start(QStringLiteral("127.0.0.1"), 0, o).ok());

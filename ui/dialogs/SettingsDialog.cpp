@@ -2,14 +2,18 @@
 
 #include "core/agents/LlmConfig.h"
 #include "core/common/Settings.h"
+#include "core/server/ServerSettings.h"
 #include "ui/Translations.h"
 #include "ui/UiSettings.h"
 
+#include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QPushButton>
@@ -63,6 +67,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(general);
     layout->addWidget(llm);
+    layout->addWidget(buildServerGroup());
     layout->addWidget(buttons);
 
     connect(browse, &QPushButton::clicked, this, [this] {
@@ -75,6 +80,59 @@ SettingsDialog::SettingsDialog(QWidget *parent)
         accept();
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+QWidget *SettingsDialog::buildServerGroup()
+{
+    m_serverEnabled = new QCheckBox(tr("&Run the protocol server (web UI, REST and WebSocket API)"));
+    m_serverEnabled->setObjectName(QStringLiteral("serverBox"));
+    m_serverEnabled->setChecked(UiSettings::serverEnabled());
+    m_serverHost = new QComboBox;
+    m_serverHost->setObjectName(QStringLiteral("serverHostBox"));
+    m_serverHost->setEditable(true);
+    m_serverHost->addItem(tr("127.0.0.1 (this computer only)"), QStringLiteral("127.0.0.1"));
+    m_serverHost->addItem(tr("0.0.0.0 (every network; clients need the token)"), QStringLiteral("0.0.0.0"));
+    const QString host = UiSettings::serverHost();
+    if (const int known = m_serverHost->findData(host); known >= 0)
+        m_serverHost->setCurrentIndex(known);
+    else
+        m_serverHost->setEditText(host);
+    m_serverPort = new QSpinBox;
+    m_serverPort->setObjectName(QStringLiteral("serverPortBox"));
+    m_serverPort->setRange(0, 65535);
+    m_serverPort->setSpecialValueText(tr("Any free port"));
+    m_serverPort->setValue(UiSettings::serverPort());
+    // Shown on purpose: the user copies it into the remote client. Only needed beyond loopback.
+    m_token = new QLineEdit(server::ServerSettings::accessToken());
+    m_token->setObjectName(QStringLiteral("tokenEdit"));
+    m_token->setReadOnly(true);
+    m_token->setToolTip(tr("Clients send it as “Authorization: Bearer …” (WebSockets: ?token=…) "
+                           "when the server listens beyond this computer"));
+    auto *copy = new QPushButton(tr("&Copy"));
+    auto *renew = new QPushButton(tr("New &token"));
+    renew->setToolTip(tr("Replaces the token: clients holding the old one are refused"));
+    auto *tokenRow = new QHBoxLayout;
+    tokenRow->addWidget(m_token, 1);
+    tokenRow->addWidget(copy);
+    tokenRow->addWidget(renew);
+    connect(copy, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(m_token->text()); });
+    connect(renew, &QPushButton::clicked, this,
+            [this] { m_token->setText(server::ServerSettings::regenerateAccessToken()); });
+
+    auto *group = new QGroupBox(tr("Protocol server"));
+    auto *form = new QFormLayout(group);
+    form->addRow(m_serverEnabled);
+    form->addRow(tr("Add&ress:"), m_serverHost);
+    form->addRow(tr("&Port:"), m_serverPort);
+    form->addRow(tr("Access t&oken:"), tokenRow);
+    return group;
+}
+
+QString SettingsDialog::chosenServerHost() const
+{
+    // a listed address carries its bare form as data; a typed one is taken as typed
+    const int listed = m_serverHost->findText(m_serverHost->currentText());
+    return listed >= 0 ? m_serverHost->itemData(listed).toString() : m_serverHost->currentText().trimmed();
 }
 
 void SettingsDialog::setUpSecret(QLineEdit *edit, bool stored)
@@ -92,6 +150,9 @@ void SettingsDialog::save()
     Settings::setWorkspaceDir(m_workspace->text().trimmed());
     Settings::setJobThreads(m_threads->value());
     UiSettings::setLanguage(m_language->currentData().toString());
+    UiSettings::setServerEnabled(m_serverEnabled->isChecked());
+    UiSettings::setServerHost(chosenServerHost());
+    UiSettings::setServerPort(m_serverPort->value());
 }
 
 } // namespace baton::ui
