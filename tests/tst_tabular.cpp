@@ -3,6 +3,7 @@
 
 #include "core/conductor/EventNames.h"
 #include "core/data/CsvReader.h"
+#include "core/ml/MemoryPlan.h"
 #include "core/ml/Split.h"
 #include "core/ml/TabularTrainer.h"
 
@@ -116,6 +117,8 @@ private Q_SLOTS:
     void repeatedShortTextIsTargetEncoded();
     void targetEncodedModelRoundTrips();
     void versionOneSpecStillLoads();
+    void memoryPlanDecides();
+    void searchSubsamplesWhenMemoryIsShort();
 };
 
 void TestTabular::splitIsStratifiedAndDeterministic()
@@ -697,6 +700,64 @@ void TestTabular::versionOneSpecStillLoads()
     QCOMPARE(loaded->treeFeatureNames(), spec->treeFeatureNames());
     v1["version"] = 3;
     QVERIFY(!PreprocessSpec::fromJson(v1).ok());
+}
+
+void TestTabular::memoryPlanDecides()
+{
+    // a million rows of 20 features on a 24 GB machine: the whole search fits
+    const SearchShape shape{1000000, 20, 21, 1, 1};
+    const MemoryEstimate estimate = estimateMemory(shape, shape.rows);
+    QVERIFY(estimate.peak() > 1e8 && estimate.peak() < 4e9);
+    const MemoryPlan roomy = planMemory(shape, 24e9);
+    QCOMPARE(roomy.decision, MemoryPlan::Decision::Proceed);
+    QCOMPARE(roomy.searchRows, shape.rows);
+    // less memory: the search runs on a sample that fits, the refit still uses every row
+    const MemoryPlan tight = planMemory(shape, estimate.peak()); // 80 % of it is usable
+    QCOMPARE(tight.decision, MemoryPlan::Decision::Subsample);
+    QVERIFY(tight.searchRows >= 10000 && tight.searchRows < shape.rows);
+    QVERIFY(estimateMemory(shape, tight.searchRows).features + estimateMemory(shape, tight.searchRows).outOfFold
+                + estimateMemory(shape, tight.searchRows).searchMatrices
+            <= tight.usableBytes);
+    QVERIFY(tight.explanation.contains(QLatin1String("refitting")));
+    // far too little: a clear refusal with the figures
+    const MemoryPlan refused = planMemory(shape, 5e7);
+    QCOMPARE(refused.decision, MemoryPlan::Decision::Refuse);
+    QVERIFY2(refused.explanation.contains(QLatin1String("Not enough memory")), qPrintable(refused.explanation));
+    // more classes and folds need more
+    QVERIFY(estimateMemory({1000000, 20, 21, 5, 3}, 1000000).peak() > estimate.peak());
+}
+
+void TestTabular::searchSubsamplesWhenMemoryIsShort()
+{
+    const Table table = encodedTable(30000, 300, 1.0, 9); // x + a 300-level code (target-encoded) + y
+    Setup s = prepare(table, QStringLiteral("y"), false);
+    TrainerSettings settings = quick(MetricId::Rmse, 1);
+    settings.families = {ModelFamily::GradientBoosting};
+    const SearchShape shape{s.split.train.size(), s.spec.treeFeatureNames().size(), 0, 1, settings.folds};
+    // room for the features, the kept predictions and about 12 000 searched rows
+    const MemoryEstimate perRow = estimateMemory(shape, 1);
+    const MemoryEstimate fixed = estimateMemory(shape, 0);
+    settings.availableMemoryBytes = (fixed.features + fixed.outOfFold + 12000.5 * perRow.searchMatrices) / 0.8;
+    Recorder rec;
+    TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, settings, rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().toString()));
+    bool logged = false;
+    for (const auto &[name, payload] : rec.events) {
+        if (name == events::LogLine && stringField(payload, "text").contains(QLatin1String("cross-validating on a random 12000 rows")))
+            logged = true;
+        if (name == events::SplitSummary)
+            QCOMPARE(payload["val_rows"].get<size_t>() * 3, size_t(12000)); // the folds cover the sample only
+    }
+    QVERIFY(logged);
+    QCOMPARE(outcome->testPredictions.values.size(), s.split.test.size());
+
+    // nowhere near enough: refused before anything big is allocated
+    settings.availableMemoryBytes = 1e6;
+    TabularTrainer refused(table, s.spec, s.split.train, s.split.test, settings, rec.callbacks());
+    auto failed = refused.run();
+    QVERIFY(!failed.ok());
+    QCOMPARE(failed.error().code, QStringLiteral("train.out_of_memory"));
 }
 
 QTEST_GUILESS_MAIN(TestTabular)

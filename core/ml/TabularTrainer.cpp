@@ -1,6 +1,8 @@
 #include "TabularTrainer.h"
 
+#include "core/common/SystemMemory.h"
 #include "core/conductor/EventNames.h"
+#include "core/ml/MemoryPlan.h"
 #include "core/ml/ResourceSampler.h"
 #include "core/ml/Split.h"
 #include "core/ml/XgbBooster.h"
@@ -35,6 +37,8 @@ using Clock = std::chrono::steady_clock;
 
 // Share of the time budget after which refitting stops: the rest is for the test predictions.
 constexpr double kRefitDeadline = 0.93;
+// Out-of-fold predictions kept for the ensemble selection: the best this many (MemoryPlan counts them).
+constexpr size_t kEnsemblePool = 12;
 
 double nowS()
 {
@@ -151,6 +155,14 @@ Status TabularTrainer::prepare()
         m_truth = rawTargetValues(m_table, m_spec.target, m_trainRows);
     }
 
+    const size_t n = m_trainRows.size();
+    int k = m_settings.folds;
+    if (k <= 0)
+        k = n <= 20000 ? 5 : n <= 200000 ? 3 : 1;
+    k = int(std::min<size_t>(size_t(k), std::max<size_t>(2, n / 2)));
+    if (Status s = planSearchRows(k); !s)
+        return s;
+
     auto tree = trainingTreeFeatures(m_spec, m_table, m_trainRows);
     if (!tree)
         return tree.error();
@@ -163,11 +175,6 @@ Status TabularTrainer::prepare()
         m_linearFeatures = std::move(linear).value();
     }
 
-    const size_t n = m_trainRows.size();
-    int k = m_settings.folds;
-    if (k <= 0)
-        k = n <= 20000 ? 5 : n <= 200000 ? 3 : 1;
-    k = int(std::min<size_t>(size_t(k), std::max<size_t>(2, n / 2)));
     // stratification labels are indexed by table row
     std::vector<int> byRow;
     if (m_spec.classification) {
@@ -175,22 +182,85 @@ Status TabularTrainer::prepare()
         for (size_t i = 0; i < n; ++i)
             byRow[size_t(m_trainRows[i])] = m_classTruth[i];
     }
+    std::vector<int64_t> searchRows(m_searchPos.size());
+    for (size_t j = 0; j < m_searchPos.size(); ++j)
+        searchRows[j] = m_trainRows[m_searchPos[j]];
     if (k == 1) {
         // a single 80/20 holdout inside the training rows for big data
-        const std::vector<int> fold = assignFolds(m_trainRows, 5, m_settings.seed, byRow);
+        const std::vector<int> fold = assignFolds(searchRows, 5, m_settings.seed, byRow);
         Fold f;
-        for (size_t i = 0; i < n; ++i)
-            (fold[i] == 0 ? f.validPos : f.trainPos).push_back(i);
+        for (size_t j = 0; j < searchRows.size(); ++j)
+            (fold[j] == 0 ? f.validPos : f.trainPos).push_back(m_searchPos[j]);
         m_folds.push_back(std::move(f));
     } else {
-        const std::vector<int> fold = assignFolds(m_trainRows, k, m_settings.seed, byRow);
+        const std::vector<int> fold = assignFolds(searchRows, k, m_settings.seed, byRow);
         m_folds.resize(size_t(k));
-        for (size_t i = 0; i < n; ++i) {
+        for (size_t j = 0; j < searchRows.size(); ++j) {
             for (int f = 0; f < k; ++f)
-                (fold[i] == f ? m_folds[size_t(f)].validPos : m_folds[size_t(f)].trainPos).push_back(i);
+                (fold[j] == f ? m_folds[size_t(f)].validPos : m_folds[size_t(f)].trainPos).push_back(m_searchPos[j]);
         }
     }
     return {};
+}
+
+Status TabularTrainer::planSearchRows(int folds)
+{
+    const bool linear = std::find(m_settings.families.begin(), m_settings.families.end(), ModelFamily::Linear)
+                        != m_settings.families.end();
+    const SearchShape shape{m_trainRows.size(), m_spec.treeFeatureNames().size(),
+                            linear ? m_spec.linearFeatureNames().size() : 0,
+                            m_spec.classification ? size_t(m_classes) : 1, folds};
+    const MemoryPlan plan = planMemory(shape, m_settings.availableMemoryBytes
+                                                  ? *m_settings.availableMemoryBytes
+                                                  : double(availableMemoryBytes()));
+    if (plan.decision == MemoryPlan::Decision::Refuse)
+        return makeError(ErrorKind::BadInput, QStringLiteral("train.out_of_memory"), plan.explanation);
+    m_callbacks.emit(events::LogLine, {{"run_id", "search"},
+                                       {"level", plan.decision == MemoryPlan::Decision::Subsample ? "warn" : "info"},
+                                       {"text", toStd(plan.explanation)},
+                                       {"source", "trainer"}});
+    m_searchPos.resize(m_trainRows.size());
+    std::iota(m_searchPos.begin(), m_searchPos.end(), 0);
+    if (plan.searchRows < m_searchPos.size()) {
+        // a seeded random sample, so a reproducible run stays reproducible
+        std::mt19937_64 rng(m_settings.seed ^ 0x6a09e667f3bcc909ULL);
+        for (size_t i = 0; i < plan.searchRows; ++i)
+            std::swap(m_searchPos[i], m_searchPos[i + size_t(rng() % (m_searchPos.size() - i))]);
+        m_searchPos.resize(plan.searchRows);
+        std::sort(m_searchPos.begin(), m_searchPos.end());
+    }
+    return {};
+}
+
+void TabularTrainer::releaseFoldMatrices()
+{
+    for (Fold &fold : m_folds) {
+        fold.treeTrain.reset();
+        fold.treeValid.reset();
+        fold.linearTrain.reset();
+        fold.linearValid.reset();
+    }
+}
+
+void TabularTrainer::keepEnsemblePool(std::vector<CandidateOutcome> &candidates) const
+{
+    // only the best kEnsemblePool can join the ensemble: the others' predictions are dropped
+    // (bounded memory on big data, see MemoryPlan)
+    std::vector<CandidateOutcome *> held;
+    for (CandidateOutcome &c : candidates) {
+        if (!c.oof.empty())
+            held.push_back(&c);
+    }
+    if (held.size() <= kEnsemblePool)
+        return;
+    const MetricId metric = ensembleMetric();
+    std::stable_sort(held.begin(), held.end(), [metric](const CandidateOutcome *a, const CandidateOutcome *b) {
+        return improves(metric, a->ensembleScore, b->ensembleScore);
+    });
+    for (size_t i = kEnsemblePool; i < held.size(); ++i) {
+        held[i]->oof.clear();
+        held[i]->oof.shrink_to_fit();
+    }
 }
 
 Result<const XgbMatrix *> TabularTrainer::matrixFor(Fold &fold, bool linear, bool train)
@@ -363,9 +433,7 @@ double TabularTrainer::scoreRows(const std::vector<double> &predictions,
 
 double TabularTrainer::scoreAll(const std::vector<double> &predictions, MetricId metric) const
 {
-    std::vector<size_t> all(m_trainRows.size());
-    std::iota(all.begin(), all.end(), 0);
-    return scoreRows(predictions, all, metric);
+    return scoreRows(predictions, m_searchPos, metric);
 }
 
 MetricId TabularTrainer::ensembleMetric() const
@@ -382,13 +450,7 @@ void TabularTrainer::useLogTarget(bool logTarget)
         return;
     m_spec.logTarget = logTarget;
     m_labels = targetValues(m_spec, m_table, m_trainRows).value(); // read once in prepare()
-    for (Fold &fold : m_folds) {
-        // rebuilt with the new labels when next needed
-        fold.treeTrain.reset();
-        fold.treeValid.reset();
-        fold.linearTrain.reset();
-        fold.linearValid.reset();
-    }
+    releaseFoldMatrices(); // rebuilt with the new labels when next needed
 }
 
 void TabularTrainer::chooseTargetTransform(const std::vector<CandidateOutcome> &tried)
@@ -500,6 +562,7 @@ CandidateOutcome TabularTrainer::evaluate(const CandidateConfig &config, bool ma
             out.oof.clear();
         } else {
             out.cvScore = scoreAll(out.oof, m_settings.metric);
+            out.ensembleScore = scoreAll(out.oof, ensembleMetric());
             const double mean = std::accumulate(foldScores.begin(), foldScores.end(), 0.0) / double(foldScores.size());
             double ss = 0;
             for (double s : foldScores)
@@ -586,7 +649,7 @@ std::vector<std::pair<size_t, double>> TabularTrainer::selectEnsemble(const std:
     for (size_t i = 0; i < all.size(); ++i) {
         if (all[i].status == CandidateStatus::Success && !all[i].oof.empty()
             && all[i].logTarget == m_spec.logTarget)
-            pool.emplace_back(i, scoreAll(all[i].oof, metric));
+            pool.emplace_back(i, all[i].ensembleScore);
     }
     std::stable_sort(pool.begin(), pool.end(),
                      [&](const auto &a, const auto &b) { return improves(metric, a.second, b.second); });
@@ -795,6 +858,7 @@ Result<TrainOutcome> TabularTrainer::run()
         outcome.candidates.push_back(evaluate(config, mayPrune));
         if (rawTargetTrial)
             chooseTargetTransform(outcome.candidates);
+        keepEnsemblePool(outcome.candidates);
         emitLeaderboard(outcome.candidates);
         if (outcome.candidates.back().status == CandidateStatus::Interrupted && m_callbacks.isCancelled())
             return makeError(ErrorKind::Cancelled, QStringLiteral("train.cancelled"), QStringLiteral("Cancelled"));
@@ -816,6 +880,7 @@ Result<TrainOutcome> TabularTrainer::run()
 
     // ensemble: refit the chosen members on every training row
     const auto weights = selectEnsemble(outcome.candidates);
+    releaseFoldMatrices();
     outcome.finalRunId = newRunId();
     m_callbacks.emit(events::TrainRunStarted,
                      {{"run_id", toStd(outcome.finalRunId)},

@@ -7,6 +7,7 @@
 #include "core/ml/XgbBooster.h"
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace baton {
@@ -23,6 +24,8 @@ struct TrainerSettings
     std::vector<ModelFamily> families = {ModelFamily::GradientBoosting, ModelFamily::RandomForest,
                                          ModelFamily::Linear};
     int folds = 0; // 0: 5 up to 20k rows, 3 up to 200k, else a single 80/20 holdout
+    // Memory the search may plan with (see MemoryPlan.h); unset: what the system has available now.
+    std::optional<double> availableMemoryBytes;
 };
 
 struct TrainerCallbacks
@@ -45,6 +48,7 @@ struct CandidateOutcome
     bool logTarget = false;       // regression: fitted on log1p(target)
     std::vector<int> bestRounds;  // per fold
     std::vector<double> oof;      // scoring space: values, or probabilities [rows x classes]
+    double ensembleScore = 0;     // the out-of-fold score the ensemble selection ranks by
     QString error;
 };
 
@@ -80,6 +84,9 @@ private:
     struct FoldFit;
 
     Status prepare();
+    Status planSearchRows(int folds);
+    void releaseFoldMatrices();
+    void keepEnsemblePool(std::vector<CandidateOutcome> &candidates) const;
     Result<const XgbMatrix *> matrixFor(Fold &fold, bool linear, bool train);
     CandidateOutcome evaluate(const CandidateConfig &config, bool mayPrune);
     Result<FoldFit> fitFold(const QString &runId, const CandidateConfig &config, Fold &fold,
@@ -105,6 +112,7 @@ private:
     PreprocessSpec m_spec;
     std::vector<int64_t> m_trainRows;
     std::vector<int64_t> m_testRows;
+    std::vector<size_t> m_searchPos; // positions in m_trainRows the search cross-validates on
     TrainerSettings m_settings;
     TrainerCallbacks m_callbacks;
 
