@@ -4,6 +4,7 @@
 #include "core/conductor/EventNames.h"
 #include "core/data/CsvReader.h"
 #include "core/ml/MemoryPlan.h"
+#include "core/ml/ModelExplanation.h"
 #include "core/ml/Split.h"
 #include "core/ml/TabularTrainer.h"
 
@@ -119,6 +120,7 @@ private Q_SLOTS:
     void versionOneSpecStillLoads();
     void memoryPlanDecides();
     void searchSubsamplesWhenMemoryIsShort();
+    void explanationStopsAtTheDeadline();
 };
 
 void TestTabular::splitIsStratifiedAndDeterministic()
@@ -758,6 +760,36 @@ void TestTabular::searchSubsamplesWhenMemoryIsShort()
     auto failed = refused.run();
     QVERIFY(!failed.ok());
     QCOMPARE(failed.error().code, QStringLiteral("train.out_of_memory"));
+}
+
+void TestTabular::explanationStopsAtTheDeadline()
+{
+    const Table table = load("diabetes.csv");
+    Setup s = prepare(table, QStringLiteral("target"), false);
+    TrainerSettings settings = quick(MetricId::Rmse, 1);
+    settings.families = {ModelFamily::GradientBoosting};
+    Recorder rec;
+    TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, settings, rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY(outcome.ok());
+
+    auto full = explainModel(outcome->model, table, s.split.test, MetricId::Rmse, 2, 7);
+    QVERIFY2(full.ok(), qPrintable(full.ok() ? QString() : full.error().toString()));
+    QVERIFY2(full->shortened.isEmpty(), qPrintable(full->shortened));
+    QCOMPARE(full->contributions.size(), s.split.test.size() * (full->featureNames.size() + 1));
+    QVERIFY(std::any_of(full->permutationImportance.begin(), full->permutationImportance.end(),
+                        [](double v) { return v > 0; }));
+
+    // past the deadline: gain only (it costs nothing), and the cut is said, not hidden
+    auto late = explainModel(outcome->model, table, s.split.test, MetricId::Rmse, 2, 7, QDeadlineTimer(0));
+    QVERIFY(late.ok());
+    QCOMPARE(late->gainImportance, full->gainImportance);
+    QVERIFY(late->contributions.empty());
+    QVERIFY(std::all_of(late->permutationImportance.begin(), late->permutationImportance.end(),
+                        [](double v) { return v == 0; }));
+    QVERIFY2(late->shortened.contains(QLatin1String("permutation importance"))
+                 && late->shortened.contains(QLatin1String("no SHAP")),
+             qPrintable(late->shortened));
 }
 
 QTEST_GUILESS_MAIN(TestTabular)

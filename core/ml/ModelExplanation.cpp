@@ -2,8 +2,12 @@
 
 #include "core/ml/XgbBooster.h"
 
+#include <QElapsedTimer>
+#include <QStringList>
+
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 
 namespace baton {
@@ -12,6 +16,7 @@ namespace {
 
 constexpr size_t kMaxRows = 2000;        // permutation importance cost grows with rows x features
 constexpr size_t kMaxShapRows = 500;
+constexpr size_t kShapProbeRows = 20; // timed first, to size the rest to the time left
 
 // The metric of a single member's raw predictions against the truth, in "larger is worse" form.
 double loss(const PreprocessSpec &spec, MetricId metric, const std::vector<float> &raw, size_t groups,
@@ -31,7 +36,7 @@ double loss(const PreprocessSpec &spec, MetricId metric, const std::vector<float
 
 Result<Explanations> explainModel(const EnsembleModel &model, const Table &table,
                                   const std::vector<int64_t> &rowsIn, MetricId metric, int threads,
-                                  uint64_t seed)
+                                  uint64_t seed, QDeadlineTimer deadline)
 {
     const auto member = std::max_element(
         model.members().begin(), model.members().end(), [](const EnsembleMember &a, const EnsembleMember &b) {
@@ -60,7 +65,8 @@ Result<Explanations> explainModel(const EnsembleModel &model, const Table &table
     auto booster = XgbBooster::fromJson(member->modelJson);
     if (!booster)
         return booster.error();
-    booster->setParam("nthread", std::to_string(threads));
+    if (Status s = booster->setParam("nthread", std::to_string(threads)); !s)
+        return s.error();
 
     Explanations out;
     out.runId = member->runId;
@@ -105,7 +111,18 @@ Result<Explanations> explainModel(const EnsembleModel &model, const Table &table
     std::mt19937_64 rng(seed ^ 0x5bd1e995ULL);
     out.permutationImportance.assign(f, 0.0);
     std::vector<float> shuffled = features->values;
-    for (size_t j = 0; j < f; ++j) {
+    // most gain first, so a deadline leaves out the features that matter least
+    std::vector<size_t> order(f);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return out.gainImportance[a] > out.gainImportance[b]; });
+    size_t permuted = 0;
+    for (size_t j : order) {
+        if (out.gainImportance[j] <= 0) // no split on it: shuffling cannot change a prediction
+            continue;
+        if (deadline.hasExpired())
+            break;
+        ++permuted;
         std::vector<float> column(rows.size());
         for (size_t i = 0; i < rows.size(); ++i)
             column[i] = features->values[i * f + j];
@@ -113,27 +130,65 @@ Result<Explanations> explainModel(const EnsembleModel &model, const Table &table
             std::swap(column[i - 1], column[size_t(rng() % i)]);
         for (size_t i = 0; i < rows.size(); ++i)
             shuffled[i * f + j] = column[i];
-        auto permuted = predictOn(shuffled, &groups);
-        if (!permuted)
-            return permuted.error();
-        out.permutationImportance[j] = std::max(0.0, loss(spec, metric, permuted.value(), groups, classTruth, truth) - baseLoss);
+        auto predicted = predictOn(shuffled, &groups);
+        if (!predicted)
+            return predicted.error();
+        out.permutationImportance[j] = std::max(0.0, loss(spec, metric, predicted.value(), groups, classTruth, truth) - baseLoss);
         for (size_t i = 0; i < rows.size(); ++i)
             shuffled[i * f + j] = features->values[i * f + j];
     }
 
-    if (!spec.classification || spec.classes.size() == 2) {
-        const size_t n = std::min(rows.size(), kMaxShapRows);
-        std::vector<float> head(features->values.begin(), features->values.begin() + std::ptrdiff_t(n * f));
-        auto matrix = XgbMatrix::fromDense(head, n, f, threads);
-        if (!matrix)
-            return matrix.error();
-        if (Status s = matrix->setFeatureTypes(spec.treeFeatureTypes()); !s)
-            return s.error();
-        size_t width = 0;
-        auto contributions = booster->contributions(matrix.value(), &width);
-        if (contributions && width == f + 1)
-            out.contributions = std::move(contributions).value();
+    const auto withGain = size_t(std::count_if(out.gainImportance.begin(), out.gainImportance.end(),
+                                               [](double g) { return g > 0; }));
+    QStringList cut;
+    if (permuted < withGain)
+        cut << QStringLiteral("permutation importance for the %1 features with the most gain of %2 (the "
+                              "others left at zero)")
+                   .arg(permuted)
+                   .arg(withGain);
+
+    if ((!spec.classification || spec.classes.size() == 2) && !deadline.hasExpired()) {
+        auto contributionsOf = [&](size_t first, size_t count) -> Result<std::vector<float>> {
+            std::vector<float> block(features->values.begin() + std::ptrdiff_t(first * f),
+                                     features->values.begin() + std::ptrdiff_t((first + count) * f));
+            auto matrix = XgbMatrix::fromDense(block, count, f, threads);
+            if (!matrix)
+                return matrix.error();
+            if (Status s = matrix->setFeatureTypes(spec.treeFeatureTypes()); !s)
+                return s.error();
+            size_t width = 0;
+            auto values = booster->contributions(matrix.value(), &width);
+            if (values && width != f + 1)
+                return makeError(ErrorKind::Internal, QStringLiteral("explain.shap_width"),
+                                 QStringLiteral("SHAP values have %1 columns for %2 features").arg(width).arg(f));
+            return values;
+        };
+        const size_t wanted = std::min(rows.size(), kMaxShapRows);
+        const size_t probe = std::min(wanted, kShapProbeRows);
+        QElapsedTimer clock;
+        clock.start();
+        auto first = contributionsOf(0, probe);
+        if (first) {
+            out.contributions = std::move(first).value();
+            // tree SHAP's cost is linear in rows: size the rest to the time left
+            const double perRowMs = double(clock.nsecsElapsed()) / 1e6 / double(std::max<size_t>(1, probe));
+            const double fitting = deadline.isForever()
+                                       ? double(wanted - probe)
+                                       : double(deadline.remainingTime()) / std::max(1e-3, perRowMs);
+            const auto more = size_t(std::clamp(fitting, 0.0, double(wanted - probe)));
+            if (more > 0) {
+                auto rest = contributionsOf(probe, more);
+                if (rest)
+                    out.contributions.insert(out.contributions.end(), rest->begin(), rest->end());
+            }
+            if (probe + more < wanted)
+                cut << QStringLiteral("SHAP values for %1 of %2 rows").arg(probe + more).arg(wanted);
+        }
+    } else if (!spec.classification || spec.classes.size() == 2) {
+        cut << QStringLiteral("no SHAP values");
     }
+    if (!cut.isEmpty())
+        out.shortened = QStringLiteral("Within the time budget: ") + cut.join(QStringLiteral("; "));
     return out;
 }
 

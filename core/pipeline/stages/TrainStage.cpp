@@ -11,6 +11,7 @@
 #include "core/pipeline/DatasetCache.h"
 #include "core/project/Assets.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLocale>
 #include <QThread>
@@ -18,6 +19,14 @@
 namespace baton {
 
 namespace {
+
+// TRAIN as a whole keeps the time budget (within 5 %): the search gets what is left after loading,
+// minus a reserve for the one evaluation on the test rows (importance, SHAP, charts), which itself
+// stops at the budget less a moment for writing its files.
+constexpr double kEvaluationShare = 0.1;
+constexpr double kMinEvaluationS = 1.0;
+constexpr double kMaxEvaluationS = 30.0;
+constexpr double kArtifactWritingShare = 0.03;
 
 
 std::vector<ModelFamily> familiesFor(const QString &modelId)
@@ -56,7 +65,7 @@ QByteArray predictionsCsv(const PreprocessSpec &spec, const Table &table, const 
 // The one evaluation on the test rows: metrics, curves, importance and SHAP as files and events.
 void evaluate(const StageContext &context, const Table &table, const PreprocessSpec &spec,
               const std::vector<int64_t> &testRows, const TrainOutcome &outcome,
-              const TrainerSettings &settings)
+              const TrainerSettings &settings, QDeadlineTimer deadline)
 {
     const std::string runId = toStd(outcome.finalRunId);
     const char *task = spec.classification ? "classification" : "regression";
@@ -75,7 +84,10 @@ void evaluate(const StageContext &context, const Table &table, const PreprocessS
         input.truth = rawTargetValues(table, spec.target, testRows);
         input.prediction = outcome.testPredictions.values;
     }
-    auto explained = explainModel(outcome.model, table, testRows, settings.metric, settings.threads, settings.seed);
+    auto explained = explainModel(outcome.model, table, testRows, settings.metric, settings.threads, settings.seed,
+                                  deadline);
+    if (explained && !explained->shortened.isEmpty())
+        context.log(QStringLiteral("info"), explained->shortened, QStringLiteral("evaluation"));
     if (explained) {
         input.featureNames = explained->featureNames;
         input.gainImportance = explained->gainImportance;
@@ -123,6 +135,8 @@ TrainStage::TrainStage(std::shared_ptr<DatasetCache> cache)
 
 StageOutcome TrainStage::run(StageContext &context)
 {
+    QElapsedTimer stageClock;
+    stageClock.start();
     const json &project = context.projectContext();
     auto loaded = m_cache->load(stringField(project, ctx::DataPath));
     if (!loaded)
@@ -155,7 +169,9 @@ StageOutcome TrainStage::run(StageContext &context)
     TrainerSettings settings;
     settings.metric = stage::resolveMetric(stringField(project, ctx::Metric), spec->classification,
                                            int(spec->classes.size()));
-    settings.timeBudgetS = std::max(1, project.value(ctx::TimeBudgetS, 120));
+    const double budgetS = std::max(1, project.value(ctx::TimeBudgetS, 120));
+    const double evaluationS = std::clamp(kEvaluationShare * budgetS, kMinEvaluationS, kMaxEvaluationS);
+    settings.timeBudgetS = std::max(0.5 * budgetS, budgetS - evaluationS - double(stageClock.elapsed()) / 1000.0);
     settings.maxCandidates = std::max(0, project.value("max_models", 0));
     settings.seed = stage::seedFrom(project);
     settings.threads = std::max(1, QThread::idealThreadCount());
@@ -168,7 +184,11 @@ StageOutcome TrainStage::run(StageContext &context)
     context.log(QStringLiteral("info"),
                 settings.maxCandidates > 0
                     ? QStringLiteral("Training: %1 candidates, seed %2").arg(settings.maxCandidates).arg(settings.seed)
-                    : QStringLiteral("Training: %1 s budget, seed %2").arg(settings.timeBudgetS).arg(settings.seed),
+                    : QStringLiteral("Training: %1 s budget (%2 s for the search, the rest for the evaluation on "
+                                     "the test rows), seed %3")
+                          .arg(budgetS)
+                          .arg(settings.timeBudgetS, 0, 'f', 1)
+                          .arg(settings.seed),
                 QStringLiteral("trainer"));
     TabularTrainer trainer(table, spec.value(), trainRows, testRows, settings, callbacks);
     auto outcome = trainer.run();
@@ -189,7 +209,12 @@ StageOutcome TrainStage::run(StageContext &context)
     stage::announceArtifact(context, QStringLiteral("test_predictions"), QStringLiteral("predictions"),
                             QStringLiteral("Test predictions"), predictionsRel, {{"rows", testRows.size()}});
 
-    evaluate(context, table, spec.value(), testRows, *outcome, settings);
+    // an iteration budget (--max-models) is reproducible and ignores the clock
+    const QDeadlineTimer evaluationDeadline =
+        settings.maxCandidates > 0
+            ? QDeadlineTimer(QDeadlineTimer::Forever)
+            : QDeadlineTimer(qint64(1000.0 * budgetS * (1.0 - kArtifactWritingShare)) - stageClock.elapsed());
+    evaluate(context, table, spec.value(), testRows, *outcome, settings, evaluationDeadline);
 
     const std::string primary = toStd(metricName(settings.metric));
     json metricList = json::array();
@@ -234,7 +259,8 @@ StageOutcome TrainStage::run(StageContext &context)
                               {"folds", outcome->folds},
                               {"elapsed_s", outcome->elapsedS},
                               {"stopped_early", outcome->stoppedEarly},
-                              {"time_budget_s", settings.timeBudgetS},
+                              {"time_budget_s", budgetS},
+                              {"search_budget_s", settings.timeBudgetS},
                               {"max_models", settings.maxCandidates}}}};
 
     const QLocale locale;
