@@ -97,15 +97,15 @@ LlmClient::LlmClient(LlmConfig config, CancelCheck isCancelled)
     , m_isCancelled(std::move(isCancelled))
 {}
 
-json LlmClient::requestBody(const QList<LlmMessage> &messages, double temperature) const
+json LlmClient::requestBody(const QList<LlmMessage> &messages, double temperature, bool jsonOutput) const
 {
     json list = json::array();
     for (const LlmMessage &m : messages)
         list.push_back({{"role", toStd(m.role)}, {"content", toStd(m.content)}});
-    return {{"model", toStd(m_config.model)},
-            {"messages", list},
-            {"temperature", temperature},
-            {"response_format", {{"type", "json_object"}}}};
+    json body = {{"model", toStd(m_config.model)}, {"messages", list}, {"temperature", temperature}};
+    if (jsonOutput)
+        body["response_format"] = {{"type", "json_object"}};
+    return body;
 }
 
 Result<json> LlmClient::completeJson(const QList<LlmMessage> &messages, double temperature,
@@ -120,7 +120,8 @@ Result<json> LlmClient::completeJson(const QList<LlmMessage> &messages, double t
                         QStringLiteral("No language model is configured (set OPENROUTER_API_KEY or an LLM base "
                                        "URL in the settings)"));
     auto cancelled = [this] { return m_isCancelled && m_isCancelled(); };
-    const QByteArray payload = toStrictJsonBytes(requestBody(messages, temperature));
+    bool jsonOutput = true;
+    QByteArray payload = toStrictJsonBytes(requestBody(messages, temperature, jsonOutput));
 
     QNetworkAccessManager network;
     QNetworkRequest request(m_config.completionsUrl());
@@ -130,6 +131,7 @@ Result<json> LlmClient::completeJson(const QList<LlmMessage> &messages, double t
     request.setRawHeader("X-Title", "Baton");
 
     int backoffMs = m_config.backoffMs;
+    int retries = 0;
     for (int attempt = 1;; ++attempt) {
         if (cancelled())
             return llmError(ErrorKind::Cancelled, "llm.cancelled", QStringLiteral("Cancelled"));
@@ -193,7 +195,12 @@ Result<json> LlmClient::completeJson(const QList<LlmMessage> &messages, double t
             observer(record);
         if (!failure)
             return parseCompletionContent(http.body);
-        if (!isRetryable(http.status) || attempt > m_config.maxRetries)
+        if (http.status == 400 && jsonOutput) {
+            jsonOutput = false; // at once: the server said no to the field, not "later"
+            payload = toStrictJsonBytes(requestBody(messages, temperature, jsonOutput));
+            continue;
+        }
+        if (!isRetryable(http.status) || retries++ >= m_config.maxRetries)
             return *failure;
 
         // Back off before the next attempt, still answering cancellation.

@@ -29,8 +29,10 @@ struct LlmAttempt
 // An OpenAI-compatible chat completions client that asks for a JSON object and returns it
 // parsed. It blocks the calling thread with a local QNetworkAccessManager and QEventLoop, so it
 // runs on job threads (stage handlers, the chat thread) and refuses the GUI thread.
-// Retries 429 and 5xx with backoff (honouring Retry-After); a timeout or any other failure ends
-// at once, because the caller's fallback is always ready. Never throws.
+// Retries 429 and 5xx with backoff (honouring Retry-After). A 400 to the request asking for JSON
+// output (`response_format`) is asked once more without it: many local servers reject the
+// field, and the prompt still asks for JSON, which is validated all the same. A timeout or any
+// other failure ends at once, because the caller's fallback is always ready. Never throws.
 class LlmClient
 {
 public:
@@ -45,8 +47,8 @@ public:
     Result<json> completeJson(const QList<LlmMessage> &messages, double temperature,
                               const AttemptObserver &observer = {}) const;
 
-    // The request body, for the transcript.
-    json requestBody(const QList<LlmMessage> &messages, double temperature) const;
+    // The request body, for the transcript; jsonOutput adds response_format {type: json_object}.
+    json requestBody(const QList<LlmMessage> &messages, double temperature, bool jsonOutput = true) const;
 
 private:
     LlmConfig m_config;

@@ -15,6 +15,9 @@
 #include <optional>
 
 using namespace baton;
+
+Q_DECLARE_METATYPE(std::vector<baton::test::ScriptedResponse>)
+
 using test::FakeLlmServer;
 using test::ScriptedResponse;
 using test::onWorker;
@@ -70,6 +73,8 @@ private Q_SLOTS:
     void timeout();
     void rateLimitedThenSuccess();
     void serverErrorExhaustsRetries();
+    void badRequestAskedAgainWithoutResponseFormat_data();
+    void badRequestAskedAgainWithoutResponseFormat();
     void keyNeverReachesTheTranscript();
     void transcriptRecordsPromptsAndReplies();
     void withoutConfigurationNothingIsAsked();
@@ -192,6 +197,52 @@ void TestLlmAgents::serverErrorExhaustsRetries()
     QVERIFY2(result.provenance.reason.contains(QLatin1String("HTTP 503")), qPrintable(result.provenance.reason));
     QCOMPARE(server.requests().size(), size_t(3)); // the first attempt and two retries
     QCOMPARE(result.value.target, QStringLiteral("Sale_Price"));
+}
+
+void TestLlmAgents::badRequestAskedAgainWithoutResponseFormat_data()
+{
+    const ScriptedResponse rejected = ScriptedResponse::error(
+        400, "{\"error\":{\"message\":\"'response_format' is not supported by this server\"}}");
+    QTest::addColumn<std::vector<ScriptedResponse>>("script");
+    QTest::addColumn<bool>("fromModel");
+    QTest::addColumn<QString>("reason");
+    QTest::addColumn<int>("requests");
+    QTest::newRow("then a valid reply") << std::vector<ScriptedResponse>{rejected, ScriptedResponse::object(kValidIntent)}
+                                        << true << QString() << 2;
+    // Without response_format the reply is still checked against the agent's schema.
+    QTest::newRow("then a reply breaking the schema")
+        << std::vector<ScriptedResponse>{rejected, ScriptedResponse::completion(R"({"task_type":"banana","target":"Sale_Price"})")}
+        << false << "not a known task" << 2;
+    QTest::newRow("then 400 again") << std::vector<ScriptedResponse>{rejected, rejected, ScriptedResponse::object(kValidIntent)}
+                                    << false << "HTTP 400" << 2;
+    QTest::newRow("then 429, then valid")
+        << std::vector<ScriptedResponse>{rejected, ScriptedResponse::error(429), ScriptedResponse::object(kValidIntent)}
+        << true << QString() << 3;
+}
+
+// Many local servers (llama.cpp, older Ollama) answer 400 to response_format: ask once more
+// without it.
+void TestLlmAgents::badRequestAskedAgainWithoutResponseFormat()
+{
+    QFETCH(std::vector<ScriptedResponse>, script);
+    QFETCH(bool, fromModel);
+    QFETCH(QString, reason);
+    QFETCH(int, requests);
+    FakeLlmServer server;
+    for (const ScriptedResponse &response : script)
+        server.script({response});
+    const auto result = askIntent(AgentRunner(configFor(server)));
+    QCOMPARE(result.provenance.producedBy, fromModel ? ProducedBy::Llm : ProducedBy::Fallback);
+    QVERIFY2(result.provenance.reason.contains(reason), qPrintable(result.provenance.reason));
+    QCOMPARE(result.value.target, QStringLiteral("Sale_Price"));
+    QCOMPARE(server.requests().size(), size_t(requests));
+    const json first = json::parse(server.requests().at(0).body.toStdString());
+    QVERIFY(first.contains("response_format"));
+    for (size_t i = 1; i < server.requests().size(); ++i) {
+        const json retried = json::parse(server.requests().at(i).body.toStdString());
+        QVERIFY(!retried.contains("response_format"));
+        QCOMPARE(retried.at("messages"), first.at("messages"));
+    }
 }
 
 void TestLlmAgents::keyNeverReachesTheTranscript()
