@@ -129,6 +129,19 @@ void TabularTrainer::reserveTimeForRefit(double bestFoldS)
     m_searchDeadlineS = m_settings.timeBudgetS - reserveS;
 }
 
+bool TabularTrainer::cannotFinishInTime(const CandidateConfig &config) const
+{
+    // A forest is one boosting round of many trees and cannot stop midway (on 640k rows of a
+    // loaded machine one took minutes), so it starts only when the measured cost of a boosted
+    // tree says its folds fit in the search's remaining time; its deeper trees count double.
+    const auto trees = config.params.find("num_parallel_tree");
+    if (m_settings.maxCandidates > 0 || !m_haveBest || m_secondsPerTreeRow <= 0 || trees == config.params.end())
+        return false;
+    const double rows = double(m_folds.front().trainPos.size());
+    const double estimateS = 2.0 * std::stod(trees->second) * rows * m_secondsPerTreeRow * double(m_folds.size());
+    return estimateS > m_searchDeadlineS - elapsed();
+}
+
 QString TabularTrainer::newRunId()
 {
     // Deterministic for a seed, so reproducible runs also reproduce their ids.
@@ -317,6 +330,7 @@ Result<TabularTrainer::FoldFit> TabularTrainer::fitFold(const QString &runId,
     int convergedRounds = 0;
     double lastProgress = 0;
     const double foldStart = nowS();
+    int rounds = 0;
     for (int round = 0; round < config.maxRounds; ++round) {
         if (m_callbacks.isCancelled())
             return makeError(ErrorKind::Cancelled, QStringLiteral("train.cancelled"), QStringLiteral("Cancelled"));
@@ -326,6 +340,7 @@ Result<TabularTrainer::FoldFit> TabularTrainer::fitFold(const QString &runId,
         }
         if (Status s = booster->updateOneIter(round, *train.value()); !s)
             return s.error();
+        ++rounds;
         auto evals = booster->evalOneIter(round, {{"train", train.value()}, {"valid", valid.value()}});
         if (!evals)
             return evals.error();
@@ -393,6 +408,8 @@ Result<TabularTrainer::FoldFit> TabularTrainer::fitFold(const QString &runId,
     }
     if (fit.bestRound == 0)
         fit.bestRound = 1;
+    if (config.family == ModelFamily::GradientBoosting && rounds > 0)
+        m_secondsPerTreeRow = (nowS() - foldStart) / (double(rounds) * double(fold.trainPos.size()));
 
     size_t groups = 1;
     auto raw = booster->predict(*valid.value(), linear ? 0 : fit.bestRound, &groups);
@@ -505,6 +522,11 @@ CandidateOutcome TabularTrainer::evaluate(const CandidateConfig &config, bool ma
     std::vector<double> foldScores;
     bool partial = false;
     for (size_t f = 0; f < m_folds.size(); ++f) {
+        if (f == 0 && cannotFinishInTime(config)) {
+            out.status = CandidateStatus::Interrupted;
+            out.error = QStringLiteral("would not finish within the time budget (one forest round cannot be interrupted)");
+            break;
+        }
         auto fit = fitFold(out.runId, config, m_folds[f], f == 0, int(f));
         if (!fit) {
             out.status = fit.error().kind == ErrorKind::Cancelled ? CandidateStatus::Interrupted

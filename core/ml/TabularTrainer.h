@@ -104,6 +104,7 @@ private:
     void emitLeaderboard(const std::vector<CandidateOutcome> &candidates);
     void reserveTimeForRefit(double bestFoldS);
     bool timeUp() const;
+    bool cannotFinishInTime(const CandidateConfig &config) const;
     bool shouldStop() const;
     double elapsed() const;
     QString newRunId();
@@ -127,6 +128,7 @@ private:
     double m_searchDeadlineS = 0;
     int m_runCounter = 0;
     double m_bestScore = 0;
+    double m_secondsPerTreeRow = 0; // measured on gradient boosting folds: one tree over one row
     bool m_haveBest = false;
 };
 
