@@ -46,6 +46,9 @@ private:
     QString m_runId;
     QString m_metric;
     QList<QPointF> m_pendingTrain, m_pendingValid;
+    // Every point shown, handed to the series whole: QXYSeries::append(QList) adds (and
+    // re-strokes the whole line) point by point, quadratic in the curve's length.
+    QList<QPointF> m_trainPoints, m_validPoints;
     double m_minY = 0, m_maxY = 0, m_maxX = 1;
     bool m_haveRange = false;
     int m_repaints = 0;

@@ -19,29 +19,35 @@ EventLogView::EventLogView(QWidget *parent)
 
 void EventLogView::append(const Event &event)
 {
-    m_pending << QString::fromStdString(event.toWire());
+    m_pending.push_back(event);
+    if (qsizetype(m_pending.size()) > kMaxLinesPerFlush) {
+        m_pending.pop_front();
+        ++m_skipped;
+    }
     if (!m_timer->isActive())
         m_timer->start();
 }
 
 void EventLogView::flush()
 {
-    if (m_pending.isEmpty())
+    if (m_pending.empty())
         return;
     // laying out thousands of lines at once would stall the window: a burst shows its tail and
     // says how much it skipped (every event stays in the project database)
-    if (m_pending.size() > kMaxLinesPerFlush) {
-        const qsizetype skipped = m_pending.size() - kMaxLinesPerFlush;
-        m_pending.erase(m_pending.begin(), m_pending.begin() + skipped);
-        m_pending.prepend(tr("… %n event(s) not shown here (see the project database)", nullptr, int(skipped)));
-    }
-    appendPlainText(m_pending.join(QLatin1Char('\n')));
+    QStringList lines;
+    if (m_skipped > 0)
+        lines << tr("… %n event(s) not shown here (see the project database)", nullptr, int(m_skipped));
+    for (const Event &event : m_pending)
+        lines << QString::fromStdString(event.toWire());
+    appendPlainText(lines.join(QLatin1Char('\n')));
     m_pending.clear();
+    m_skipped = 0;
 }
 
 void EventLogView::clearLog()
 {
     m_pending.clear();
+    m_skipped = 0;
     clear();
 }
 

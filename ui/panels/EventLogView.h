@@ -3,7 +3,8 @@
 #include "core/conductor/Event.h"
 
 #include <QPlainTextEdit>
-#include <QStringList>
+
+#include <deque>
 
 class QTimer;
 
@@ -26,7 +27,9 @@ public:
     void clearLog();
 
 private:
-    QStringList m_pending;
+    // Only the tail a flush shows is kept and serialised (at flush time, not per event).
+    std::deque<Event> m_pending;
+    qsizetype m_skipped = 0;
     QTimer *m_timer = nullptr;
 };
 
