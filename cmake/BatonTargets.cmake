@@ -19,8 +19,10 @@ function(baton_add_test)
     baton_set_warnings(${ARG_NAME})
     add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME})
     # OpenMP threads that spin while they wait starve everything else on a 2-core machine.
-    # A developer's own LLM key must not make the pipeline tests call a real model.
+    # A developer's own LLM key must not make the pipeline tests call a real model, nor their
+    # Kaggle token make DATA_SOURCE search the real Kaggle (tests that need one set their own).
     set(env "QT_QPA_PLATFORM=offscreen;QT_LOGGING_RULES=baton.*.debug=false;OMP_WAIT_POLICY=PASSIVE;OPENROUTER_API_KEY=")
+    list(APPEND env "KAGGLE_USERNAME=" "KAGGLE_KEY=" "KAGGLE_CONFIG_DIR=${CMAKE_BINARY_DIR}/no-kaggle-config")
     if(NOT ARG_TIMEOUT)
         set(ARG_TIMEOUT 300)
     endif()

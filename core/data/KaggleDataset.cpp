@@ -154,11 +154,8 @@ private:
         request.setTransferTimeout(m_options.transferTimeoutMs);
         request.setHeader(QNetworkRequest::UserAgentHeader,
                           QStringLiteral("Baton/%1").arg(QStringLiteral(BATON_VERSION)));
-        if (sameOrigin(url, apiUrl)) {
-            const QByteArray pair
-                = (m_credentials.username + QLatin1Char(':') + m_credentials.key).toUtf8();
-            request.setRawHeader("Authorization", "Basic " + pair.toBase64());
-        }
+        if (sameOrigin(url, apiUrl))
+            request.setRawHeader("Authorization", m_credentials.basicAuthorization());
         std::unique_ptr<QNetworkReply> reply(network.get(request));
         reply->setReadBufferSize(qint64(1) << 20);
 
@@ -459,6 +456,11 @@ Result<KaggleDatasetRef> parseKaggleReference(const QString &text)
     return ref;
 }
 
+QByteArray KaggleCredentials::basicAuthorization() const
+{
+    return "Basic " + (username + QLatin1Char(':') + key).toUtf8().toBase64();
+}
+
 Result<KaggleCredentials> kaggleCredentials()
 {
     const QString user = qEnvironmentVariable("KAGGLE_USERNAME");
@@ -491,6 +493,13 @@ Result<KaggleCredentials> kaggleCredentials()
     return credentials;
 }
 
+Result<KaggleCredentials> resolveKaggleCredentials(const std::optional<KaggleCredentials> &given)
+{
+    if (given)
+        return *given;
+    return kaggleCredentials();
+}
+
 QUrl kaggleApiBaseUrl()
 {
     if (const QString env = qEnvironmentVariable("BATON_KAGGLE_API_URL"); !env.isEmpty())
@@ -516,15 +525,10 @@ Result<KaggleDataset> downloadKaggleDataset(const KaggleDatasetRef &ref, const Q
     if (auto previous = previousDownload(ref, folder))
         return *previous;
 
-    KaggleCredentials credentials;
-    if (options.credentials) {
-        credentials = *options.credentials;
-    } else {
-        auto found = kaggleCredentials();
-        if (!found)
-            return found.error();
-        credentials = found.value();
-    }
+    auto found = resolveKaggleCredentials(options.credentials);
+    if (!found)
+        return found.error();
+    const KaggleCredentials credentials = std::move(found).value();
 
     // Staged beside the destination (same file system, so the final rename is atomic) and
     // removed with everything in it unless the download completes.

@@ -35,11 +35,16 @@ struct KaggleCredentials
     QString username;
     QString key;
     QString origin; // where they came from, for messages: "KAGGLE_USERNAME/KAGGLE_KEY" or a path
+
+    // The Authorization header value (HTTP basic auth) the Kaggle API takes.
+    QByteArray basicAuthorization() const;
 };
 
 // KAGGLE_USERNAME + KAGGLE_KEY from the environment, else kaggle.json in $KAGGLE_CONFIG_DIR or
 // ~/.kaggle (the official client's rules). Neither: kaggle.no_credentials, saying how to add them.
 Result<KaggleCredentials> kaggleCredentials();
+// `given` when set (tests, callers that already hold them), else kaggleCredentials().
+Result<KaggleCredentials> resolveKaggleCredentials(const std::optional<KaggleCredentials> &given);
 
 // The REST API root: $BATON_KAGGLE_API_URL, else the setting kaggle/api_base_url, else
 // https://www.kaggle.com/api/v1. Overridable so tests (and mirrors) can serve it elsewhere.

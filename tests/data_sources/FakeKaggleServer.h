@@ -1,7 +1,8 @@
 #pragma once
 
-// A small HTTP/1.1 server on loopback that plays Kaggle's dataset download endpoint (and a
-// storage host it may redirect to): real sockets, real HTTP, whatever bytes a test hands it.
+// A small HTTP/1.1 server on loopback that plays Kaggle's dataset download and search
+// (/datasets/list) endpoints (and a storage host a download may redirect to): real sockets, real
+// HTTP, whatever bytes a test hands it.
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -26,11 +27,12 @@ public:
         QByteArray location;        // for redirects
         qint64 stallAfter = -1;     // send this many body bytes, then nothing more (>= 0)
         int pieceBytes = 64 * 1024; // the body goes out in pieces, one per event-loop turn
+        QByteArray contentType;     // empty: a zip for 200, JSON otherwise
     };
 
     struct Request
     {
-        QByteArray path;
+        QByteArray path;          // with the query, percent-encoded as sent
         QByteArray authorization; // the Authorization header, empty when absent
     };
 
@@ -51,6 +53,8 @@ public:
                     + QString::fromLatin1(path));
     }
 
+    // A route's path matches with or without the request's query (/api/v1/datasets/list
+    // answers /api/v1/datasets/list?search=...).
     void route(const QByteArray &path, Response response) { m_routes[path] = std::move(response); }
     const QList<Request> &requests() const { return m_requests; }
     int openConnections() const { return m_open; }
@@ -86,8 +90,9 @@ private:
                 request.authorization = line.mid(colon + 1).trimmed();
         }
         m_requests.append(request);
+        const QByteArray withoutQuery = request.path.left(request.path.indexOf('?'));
         respond(socket, m_routes.value(request.path,
-                                       Response{404, "{\"code\":404,\"message\":\"Not found\"}"}));
+                                       m_routes.value(withoutQuery, Response{404, "{\"code\":404,\"message\":\"Not found\"}"})));
     }
 
     static QByteArray reason(int status)
@@ -113,8 +118,10 @@ private:
         QByteArray head = "HTTP/1.1 " + QByteArray::number(response.status) + ' '
                           + reason(response.status) + "\r\n";
         head += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
-        head += response.status == 200 ? "Content-Type: application/zip\r\n"
-                                       : "Content-Type: application/json\r\n";
+        const QByteArray type = !response.contentType.isEmpty() ? response.contentType
+                                : response.status == 200        ? QByteArray("application/zip")
+                                                                : QByteArray("application/json");
+        head += "Content-Type: " + type + "\r\n";
         if (!response.location.isEmpty())
             head += "Location: " + response.location + "\r\n";
         head += "Connection: close\r\n\r\n";

@@ -5,7 +5,9 @@
 #include "FakeKaggleServer.h"
 #include "TestSupport.h"
 
+#include "core/agents/DatasetFinder.h"
 #include "core/data/KaggleDataset.h"
+#include "core/data/KaggleSearch.h"
 #include "core/jobs/JobRunner.h"
 #include "core/pipeline/ProjectSession.h"
 
@@ -25,6 +27,21 @@ using baton::test::FakeKaggleServer;
 namespace {
 
 const QByteArray kDownloadPath = "/api/v1/datasets/download/acme/houses";
+const QByteArray kSearchPath = "/api/v1/datasets/list";
+
+// Kaggle's reply to a dataset search: the fields its REST API sends (and a ref that is not an
+// owner/name pair, which must be skipped).
+QByteArray searchReply()
+{
+    const json reply = json::array({
+        {{"ref", "acme/houses"}, {"title", "House Prices"}, {"subtitle", "Sales in Ames, Iowa"},
+         {"url", "https://www.kaggle.com/datasets/acme/houses"}, {"totalBytes", 123456},
+         {"downloadCount", 4200}, {"voteCount", 77}, {"usabilityRating", 0.88}, {"licenseName", "CC0-1.0"}},
+        {{"ref", "not a ref"}, {"title", "Broken"}},
+        {{"ref", "zed/homes"}, {"title", "Homes"}, {"downloadCount", 12}},
+    });
+    return QByteArray::fromStdString(reply.dump());
+}
 
 QByteArray zipOf(const QList<QPair<QString, QByteArray>> &files)
 {
@@ -142,12 +159,24 @@ private Q_SLOTS:
     void dataSourceStageDownloadsIntoTheProject();
     void cancelledStageLeavesTheProjectUnchanged();
     void batonRunWithKaggleData();
+    void searchParsesKaggleReplies();
+    void searchFailures_data();
+    void searchFailures();
+    void searchTermsFromTheIntent();
+    void dataSourceOffersKaggleResults();
+    void dataSourceWithoutCredentialsSearchesNothing();
+    void dataSourceSucceedsWhenTheSearchFails();
 
 private:
     // A new project in its own workspace whose stages reach server as Kaggle (env keeps the
     // variables that say so until the test ends). Null if the project cannot be created.
     std::unique_ptr<ProjectSession> openProject(const FakeKaggleServer &server, ScopedEnv &env,
                                                 const QString &workspaceName);
+    // Runs "predict house prices" to DATA_SOURCE with server as Kaggle (and, unless
+    // withCredentials is false, Kaggle credentials): its DATASET_CANDIDATES datasets and the
+    // intent's dataset hint.
+    void offeredDatasets(const FakeKaggleServer &server, bool withCredentials, const QString &workspace,
+                         json &datasets, QString &datasetHint);
 
     QTemporaryDir m_tmp;
 };
@@ -646,6 +675,182 @@ void TestKaggle::batonRunWithKaggleData()
     QCOMPARE(server.requests().size(), 1);
     QCOMPARE(server.requests().first().path,
              QByteArray("/api/v1/datasets/download/acme/nothing-here"));
+}
+
+void TestKaggle::searchParsesKaggleReplies()
+{
+    FakeKaggleServer server;
+    server.route(kSearchPath, {200, searchReply(), {}, -1, 64 * 1024, "application/json"});
+    KaggleSearchOptions options;
+    options.baseUrl = server.baseUrl();
+    options.credentials = KaggleCredentials{QStringLiteral("ada"), QStringLiteral("s3cret"), QStringLiteral("test")};
+    auto found = searchKaggleDatasets(QStringLiteral("house prices"), options);
+    QVERIFY2(found.ok(), found.ok() ? "" : qPrintable(found.error().toString()));
+    QCOMPARE(found->size(), size_t(2));
+    const KaggleSearchResult &first = found->front();
+    QCOMPARE(first.ref, QStringLiteral("acme/houses"));
+    QCOMPARE(first.title, QStringLiteral("House Prices"));
+    QCOMPARE(first.subtitle, QStringLiteral("Sales in Ames, Iowa"));
+    QCOMPARE(first.totalBytes, qint64(123456));
+    QCOMPARE(first.downloadCount, qint64(4200));
+    QCOMPARE(first.voteCount, qint64(77));
+    QCOMPARE(first.usabilityRating, 0.88);
+    QCOMPARE(first.licenseName, QStringLiteral("CC0-1.0"));
+    QCOMPARE(found->back().url, QStringLiteral("https://www.kaggle.com/datasets/zed/homes")); // derived
+    QCOMPARE(found->back().totalBytes, qint64(-1));
+
+    QCOMPARE(server.requests().size(), qsizetype(1));
+    const auto &request = server.requests().front();
+    QCOMPARE(request.path, QByteArray("/api/v1/datasets/list?search=house%20prices&filetype=csv"));
+    QCOMPARE(request.authorization, "Basic " + QByteArray("ada:s3cret").toBase64());
+
+    options.maxResults = 1;
+    found = searchKaggleDatasets(QStringLiteral("houses"), options);
+    QVERIFY(found.ok());
+    QCOMPARE(found->size(), size_t(1));
+}
+
+void TestKaggle::searchFailures_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<qint64>("stallAfter");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("401") << 401 << QByteArray("{\"message\":\"Unauthenticated\"}") << qint64(-1) << "kaggle.unauthorized";
+    QTest::newRow("500") << 500 << QByteArray("{}") << qint64(-1) << "kaggle.http_error";
+    QTest::newRow("not a list") << 200 << QByteArray("{\"datasets\":[]}") << qint64(-1) << "kaggle.bad_reply";
+    QTest::newRow("not JSON") << 200 << QByteArray("<html>maintenance</html>") << qint64(-1) << "kaggle.bad_reply";
+    QTest::newRow("too slow") << 200 << searchReply() << qint64(10) << "kaggle.timeout";
+}
+
+void TestKaggle::searchFailures()
+{
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QFETCH(qint64, stallAfter);
+    QFETCH(QString, code);
+    FakeKaggleServer server;
+    server.route(kSearchPath, {status, body, {}, stallAfter, 64 * 1024, "application/json"});
+    KaggleSearchOptions options;
+    options.baseUrl = server.baseUrl();
+    options.credentials = KaggleCredentials{QStringLiteral("ada"), QStringLiteral("s3cret"), QStringLiteral("test")};
+    options.timeoutMs = 500;
+    QElapsedTimer clock;
+    clock.start();
+    const auto found = searchKaggleDatasets(QStringLiteral("houses"), options);
+    QVERIFY(!found.ok());
+    QCOMPARE(found.error().code, code);
+    QVERIFY(clock.elapsed() < 5000);
+}
+
+void TestKaggle::searchTermsFromTheIntent()
+{
+    QCOMPARE(kaggleSearchTerms(QStringLiteral("predict house prices"), QStringLiteral(" ames  houses ")),
+             QStringLiteral("ames houses"));
+    QCOMPARE(kaggleSearchTerms(QStringLiteral("Predict the price of used cars from their mileage"), QString()),
+             QStringLiteral("price used cars mileage"));
+    QCOMPARE(kaggleSearchTerms(QStringLiteral("classify it"), QString()), QString());
+}
+
+void TestKaggle::offeredDatasets(const FakeKaggleServer &server, bool withCredentials, const QString &workspace,
+                                 json &datasets, QString &datasetHint)
+{
+    ScopedEnv env;
+    const auto session = openProject(server, env, workspace);
+    QVERIFY(session);
+    if (!withCredentials) {
+        env.unset("KAGGLE_USERNAME");
+        env.unset("KAGGLE_KEY");
+        env.set("KAGGLE_CONFIG_DIR", m_tmp.filePath(QStringLiteral("no-kaggle-here")).toUtf8());
+    }
+    Conductor &conductor = session->conductor();
+    test::EventRecorder recorder(&conductor);
+    conductor.startPipeline(QStringLiteral("predict house prices"), {});
+    QTRY_COMPARE_WITH_TIMEOUT(conductor.state().at(StageId::ParseIntent).status, StageStatus::WaitingConfirmation, 30000);
+    QVERIFY(conductor.confirm().accepted);
+    QTRY_VERIFY_WITH_TIMEOUT(conductor.state().at(StageId::DataSource).status == StageStatus::WaitingConfirmation
+                                 || conductor.state().at(StageId::DataSource).status == StageStatus::Failed,
+                             30000);
+    QCOMPARE(conductor.state().at(StageId::DataSource).status, StageStatus::WaitingConfirmation);
+    const auto offers = recorder.named(events::DatasetCandidates);
+    QCOMPARE(offers.size(), size_t(1));
+    datasets = offers.front().payload["datasets"];
+    QCOMPARE(offers.front().payload["count"].get<size_t>(), datasets.size());
+    QCOMPARE(datasets.back()["id"].get<std::string>(), std::string("upload_csv"));
+    datasetHint = fromStd(conductor.context()["intent"].value("dataset_hint", std::string()));
+}
+
+namespace {
+
+std::vector<json> fromKaggle(const json &datasets)
+{
+    std::vector<json> kaggle;
+    for (const json &d : datasets) {
+        if (d.value("source", "") == "kaggle")
+            kaggle.push_back(d);
+    }
+    return kaggle;
+}
+
+qsizetype searches(const FakeKaggleServer &server)
+{
+    return std::count_if(server.requests().begin(), server.requests().end(),
+                         [](const auto &r) { return r.path.startsWith(kSearchPath); });
+}
+
+} // namespace
+
+// With credentials, DATA_SOURCE's candidates include Kaggle's results (before the upload option),
+// searched for with the intent's dataset hint; choosing one is a kaggle: reference.
+void TestKaggle::dataSourceOffersKaggleResults()
+{
+    FakeKaggleServer server;
+    server.route(kSearchPath, {200, searchReply(), {}, -1, 64 * 1024, "application/json"});
+    json datasets;
+    QString hint;
+    offeredDatasets(server, true, QStringLiteral("ws-search"), datasets, hint);
+    if (QTest::currentTestFailed())
+        return;
+    const std::vector<json> kaggle = fromKaggle(datasets);
+    QCOMPARE(kaggle.size(), size_t(2));
+    QCOMPARE(kaggle[0]["id"].get<std::string>(), std::string("kaggle:acme/houses"));
+    QCOMPARE(kaggle[0]["name"].get<std::string>(), std::string("House Prices"));
+    QCOMPARE(kaggle[0]["full_name"].get<std::string>(), std::string("acme/houses"));
+    QCOMPARE(kaggle[0]["url"].get<std::string>(), std::string("https://www.kaggle.com/datasets/acme/houses"));
+    QCOMPARE(kaggle[0]["downloads"].get<int>(), 4200);
+    QCOMPARE(kaggle[0]["size_bytes"].get<int>(), 123456);
+    QVERIFY(parseKaggleReference(fromStd(kaggle[1]["id"].get<std::string>())).ok());
+
+    QCOMPARE(searches(server), qsizetype(1));
+    QVERIFY(!hint.isEmpty());
+    const QByteArray path = server.requests().front().path;
+    QVERIFY2(path.contains("search=" + QUrl::toPercentEncoding(hint.simplified())), path.constData());
+}
+
+void TestKaggle::dataSourceWithoutCredentialsSearchesNothing()
+{
+    FakeKaggleServer server;
+    server.route(kSearchPath, {200, searchReply(), {}, -1, 64 * 1024, "application/json"});
+    json datasets;
+    QString hint;
+    offeredDatasets(server, false, QStringLiteral("ws-nocreds"), datasets, hint);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(fromKaggle(datasets).empty());
+    QCOMPARE(server.requests().size(), qsizetype(0));
+}
+
+void TestKaggle::dataSourceSucceedsWhenTheSearchFails()
+{
+    FakeKaggleServer server;
+    server.route(kSearchPath, {503, "{\"message\":\"down for maintenance\"}"});
+    json datasets;
+    QString hint;
+    offeredDatasets(server, true, QStringLiteral("ws-searchfail"), datasets, hint);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(fromKaggle(datasets).empty());
+    QCOMPARE(searches(server), qsizetype(1));
 }
 
 QTEST_GUILESS_MAIN(TestKaggle)

@@ -49,6 +49,25 @@ json demoCandidate(const DemoDataset &demo)
             {"target", toStd(demo.target)}};
 }
 
+// Choosing it sets dataset_id to kaggle:owner/name, which this stage then downloads.
+json kaggleCandidate(const KaggleSearchResult &result)
+{
+    json candidate = {{"id", toStd(QStringLiteral("kaggle:") + result.ref)},
+                      {"name", toStd(result.title)},
+                      {"full_name", toStd(result.ref)},
+                      {"description", toStd(result.subtitle.isEmpty() ? QStringLiteral("Kaggle dataset %1").arg(result.ref)
+                                                                      : result.subtitle)},
+                      {"license", toStd(result.licenseName.isEmpty() ? QStringLiteral("unspecified") : result.licenseName)},
+                      {"url", toStd(result.url)},
+                      {"source", "kaggle"},
+                      {"downloads", result.downloadCount},
+                      {"votes", result.voteCount},
+                      {"usability", result.usabilityRating}};
+    if (result.totalBytes >= 0)
+        candidate["size_bytes"] = result.totalBytes;
+    return candidate;
+}
+
 json fileCandidate(const QFileInfo &file)
 {
     return {{"id", "local_file"},
@@ -159,6 +178,8 @@ StageOutcome DataSourceStage::run(StageContext &context)
         if (!offered.contains(d.id))
             candidates.push_back(demoCandidate(d));
     }
+    for (const KaggleSearchResult &k : findKaggleDatasets(prompt, stringField(intent, "dataset_hint"), &context.token()))
+        candidates.push_back(kaggleCandidate(k));
     candidates.push_back(uploadCandidate());
     json offer = {{"datasets", candidates}, {"count", candidates.size()}};
     found.provenance.addTo(offer);
