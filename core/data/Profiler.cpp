@@ -32,15 +32,14 @@ struct ProfilerText
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kQuantiles[] = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
 constexpr uint32_t kNoGroup = std::numeric_limits<uint32_t>::max();
-// Contingency tables up to this many cells are counted in a dense array (8 MB at most).
-constexpr size_t kDenseContingencyCells = size_t(1) << 20;
 
-// Overall progress at the start of each phase.
+// Overall progress at the start of each phase (the columns phase assesses the features against
+// the target too, so the target phase only puts the results together).
 constexpr double kColumnsStart = 0.0;
-constexpr double kDuplicatesStart = 0.55;
-constexpr double kCorrelationsStart = 0.65;
-constexpr double kTargetStart = 0.8;
-constexpr double kWarningsStart = 0.97;
+constexpr double kDuplicatesStart = 0.8;
+constexpr double kCorrelationsStart = 0.85;
+constexpr double kTargetStart = 0.97;
+constexpr double kWarningsStart = 0.98;
 
 bool isCancelled(const JobToken *token)
 {
@@ -118,12 +117,20 @@ public:
     // The dense id of key, inserting it when new (then isNew is set).
     uint32_t insert(uint64_t key, bool &isNew)
     {
+        return insert(key, isNew, [](uint32_t) { return true; });
+    }
+
+    // The same when key is only a hash of the value: sameValue(id) confirms that the value
+    // inserted as id is this one, so colliding hashes still get ids of their own (exact counts).
+    template<typename SameValue>
+    uint32_t insert(uint64_t key, bool &isNew, SameValue sameValue)
+    {
         size_t slot = size_t(mix64(key)) & m_mask;
         while (true) {
             Slot &s = m_slots[slot];
             if (s.id == 0)
                 break;
-            if (s.key == key) {
+            if (s.key == key && sameValue(s.id - 1)) {
                 isNew = false;
                 return s.id - 1;
             }
@@ -244,16 +251,19 @@ Groups groupValues(const Column &column, bool keepIds)
         break;
     }
     case ColumnType::Text: {
-        QHash<QString, uint32_t> index;
+        // Keyed by a 64-bit hash and confirmed by one comparison with the group's first value:
+        // about twice as fast as QHash<QString>, whose buckets compare strings on every probe.
+        DenseIndex index;
         const auto &values = column.textValues();
         for (size_t r = 0; r < rows; ++r) {
             if (missingAt(r))
                 continue;
-            auto it = index.find(values[r]);
-            const bool isNew = it == index.end();
-            if (isNew)
-                it = index.insert(values[r], uint32_t(g.counts.size()));
-            add(r, it.value(), isNew);
+            const QString &value = values[r];
+            bool isNew = false;
+            const uint32_t id = index.insert(qHash(value, size_t(0x5bd1e995U)), isNew, [&](uint32_t id) {
+                return values[size_t(g.firstRow[id])] == value;
+            });
+            add(r, id, isNew);
         }
         break;
     }
@@ -292,8 +302,10 @@ bool cellsEqual(const Column &column, size_t a, size_t b)
 }
 
 // Adds this column's contribution to the row hashes. Addition is order independent, so each
-// thread can accumulate its own columns and the sums are combined afterwards.
-void addRowHashes(const Column &column, int columnIndex, std::vector<uint64_t> &rowHashes)
+// thread can accumulate its own columns and the sums are combined afterwards. A Text column
+// hashes its group ids (equal strings share one), which groupValues() has already computed.
+void addRowHashes(const Column &column, int columnIndex, const Groups &groups,
+                  std::vector<uint64_t> &rowHashes)
 {
     const uint64_t seed = mix64(uint64_t(columnIndex) + 0x9e3779b97f4a7c15ULL);
     const size_t rows = rowHashes.size();
@@ -331,10 +343,9 @@ void addRowHashes(const Column &column, int columnIndex, std::vector<uint64_t> &
         break;
     }
     case ColumnType::Text: {
-        const auto &v = column.textValues();
-        add([&](size_t r) {
-            return !mask.empty() && mask[r] ? kMissingHash : uint64_t(qHash(v[r], 0x5bd1e995U));
-        });
+        const auto &ids = groups.ids;
+        Q_ASSERT(ids.size() == rows);
+        add([&](size_t r) { return ids[r] == kNoGroup ? kMissingHash : uint64_t(ids[r]); });
         break;
     }
     }
@@ -347,7 +358,7 @@ qint64 countDuplicateRows(const Table &table, const std::vector<uint64_t> &rowHa
     std::vector<std::pair<uint64_t, uint32_t>> sorted(rows);
     for (size_t r = 0; r < rows; ++r)
         sorted[r] = {rowHashes[r], uint32_t(r)};
-    std::sort(sorted.begin(), sorted.end());
+    radixSort(sorted, [](const auto &pair) { return pair.first; });
     auto rowsEqual = [&](size_t a, size_t b) {
         for (const Column &c : table.columns()) {
             if (!cellsEqual(c, a, b))
@@ -427,11 +438,94 @@ Histogram makeHistogram(const std::vector<double> &values, double lo, double hi,
     return h;
 }
 
-// Sorts values (present ones only) in place: the quantiles are read off the sorted order.
-NumericStats numericStats(std::vector<double> &values, int bins, bool integral)
+// Doubles back from orderedBits().
+inline double fromOrderedBits(uint64_t key)
+{
+    const uint64_t bits = (key >> 63) ? (key & ~(uint64_t(1) << 63)) : ~key;
+    double value;
+    std::memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
+// An ordered column's present values in ascending order and, when asked for, the row of each:
+// the target pass walks them in this order (runs of equal values are its groups), so one sort
+// serves the quantiles, the distinct count and the leave-one-out score.
+struct SortedValues
+{
+    std::vector<double> values;
+    std::vector<uint32_t> rows; // empty unless asked for
+};
+
+// Radix-sorts the present rows by keyOf(row), an unsigned integer in the order of the values;
+// valueOfKey(key) gives the value back.
+template<typename Present, typename KeyOf, typename ValueOfKey>
+SortedValues sortPresentBy(size_t rows, bool withRows, Present present, KeyOf keyOf,
+                           ValueOfKey valueOfKey)
+{
+    SortedValues out;
+    if (!withRows) {
+        std::vector<uint64_t> keys;
+        keys.reserve(rows);
+        for (size_t r = 0; r < rows; ++r) {
+            if (present(r))
+                keys.push_back(keyOf(r));
+        }
+        radixSort(keys, [](uint64_t key) { return key; });
+        out.values.resize(keys.size());
+        for (size_t i = 0; i < keys.size(); ++i)
+            out.values[i] = valueOfKey(keys[i]);
+        return out;
+    }
+    struct Keyed
+    {
+        uint64_t key;
+        uint32_t row;
+    };
+    std::vector<Keyed> keyed;
+    keyed.reserve(rows);
+    for (size_t r = 0; r < rows; ++r) {
+        if (present(r))
+            keyed.push_back({keyOf(r), uint32_t(r)});
+    }
+    radixSort(keyed, [](const Keyed &k) { return k.key; });
+    out.values.resize(keyed.size());
+    out.rows.resize(keyed.size());
+    for (size_t i = 0; i < keyed.size(); ++i) {
+        out.values[i] = valueOfKey(keyed[i].key);
+        out.rows[i] = keyed[i].row;
+    }
+    return out;
+}
+
+SortedValues sortPresent(const Column &column, bool withRows)
+{
+    const auto rows = size_t(column.size());
+    if (column.type() == ColumnType::Float64) {
+        const std::vector<double> &values = column.float64Values();
+        return sortPresentBy(
+            rows, withRows, [&](size_t r) { return !std::isnan(values[r]); },
+            [&](size_t r) { return orderedBits(values[r]); }, fromOrderedBits);
+    }
+    // Int64 and DateTime: keys relative to the minimum span only the column's range, so the
+    // radix sort skips the digits above it (ids, counts, ratings: one or two passes, not six).
+    const std::vector<int64_t> &values = column.int64Values();
+    const std::vector<uint8_t> &mask = column.missingMask();
+    auto present = [&](size_t r) { return mask.empty() || mask[r] == 0; };
+    int64_t lo = std::numeric_limits<int64_t>::max();
+    for (size_t r = 0; r < rows; ++r) {
+        if (present(r))
+            lo = std::min(lo, values[r]);
+    }
+    return sortPresentBy(
+        rows, withRows, present, [&](size_t r) { return uint64_t(values[r]) - uint64_t(lo); },
+        [&](uint64_t key) { return double(int64_t(key + uint64_t(lo))); });
+}
+
+// Statistics of present values in ascending order (see sortPresent()).
+NumericStats numericStats(const std::vector<double> &sorted, int bins, bool integral)
 {
     NumericStats s;
-    const size_t n = values.size();
+    const size_t n = sorted.size();
     if (n == 0) {
         for (double q : kQuantiles)
             s.quantiles.push_back({q, kNaN});
@@ -439,30 +533,27 @@ NumericStats numericStats(std::vector<double> &values, int bins, bool integral)
     }
     // Neumaier summation: the mean is then within an ulp or two of pandas' pairwise sum.
     double sum = 0, compensation = 0;
-    double lo = values.front(), hi = values.front();
-    double finiteLo = std::numeric_limits<double>::infinity();
-    double finiteHi = -std::numeric_limits<double>::infinity();
-    for (double v : values) {
+    for (double v : sorted) {
         const double t = sum + v;
         compensation += std::abs(sum) >= std::abs(v) ? (sum - t) + v : (v - t) + sum;
         sum = t;
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-        if (std::isfinite(v)) {
-            finiteLo = std::min(finiteLo, v);
-            finiteHi = std::max(finiteHi, v);
-        }
         if (v == 0)
             ++s.zeros;
     }
-    s.min = lo;
-    s.max = hi;
+    s.min = sorted.front();
+    s.max = sorted.back();
+    const auto firstFinite = std::find_if(sorted.begin(), sorted.end(),
+                                          [](double v) { return std::isfinite(v); });
+    const auto lastFinite = std::find_if(sorted.rbegin(), sorted.rend(),
+                                         [](double v) { return std::isfinite(v); });
+    const double finiteLo = firstFinite != sorted.end() ? *firstFinite : kNaN;
+    const double finiteHi = lastFinite != sorted.rend() ? *lastFinite : kNaN;
     // An infinite value makes the compensation NaN; the plain sum then says inf (or NaN for
     // +inf and -inf together), as pandas does.
     s.mean = (std::isfinite(sum) ? sum + compensation : sum) / double(n);
     // Two-pass central moments, as pandas' nanvar / nanskew.
     double m2 = 0, m3 = 0;
-    for (double v : values) {
+    for (double v : sorted) {
         const double d = v - s.mean;
         const double d2 = d * d;
         m2 += d2;
@@ -479,16 +570,12 @@ NumericStats numericStats(std::vector<double> &values, int bins, bool integral)
         const double dn = double(n);
         s.skewness = m2 == 0 ? 0.0 : (dn * std::sqrt(dn - 1) / (dn - 2)) * (m3 / std::pow(m2, 1.5));
     }
-    s.histogram = makeHistogram(values, finiteLo, finiteHi, bins, integral);
-
-    // Quantiles from the sorted values; the caller counts distinct values on them too.
-    radixSort(values, [](double v) { return orderedBits(v); });
-    auto orderStat = [&](size_t k) { return values[k]; };
+    s.histogram = makeHistogram(sorted, finiteLo, finiteHi, bins, integral);
     for (double q : kQuantiles) {
         const double h = double(n - 1) * q;
         const auto below = size_t(std::floor(h));
         const size_t above = std::min(below + 1, n - 1);
-        s.quantiles.push_back({q, lerp(orderStat(below), orderStat(above), h - double(below))});
+        s.quantiles.push_back({q, lerp(sorted[below], sorted[above], h - double(below))});
     }
     return s;
 }
@@ -500,14 +587,6 @@ qint64 runCount(const std::vector<double> &sorted)
     for (size_t i = 1; i < sorted.size(); ++i)
         runs += sorted[i] != sorted[i - 1] ? 1 : 0;
     return runs;
-}
-
-std::vector<double> presentValues(const Column &column)
-{
-    std::vector<double> out = orderedValues(column);
-    out.erase(std::remove_if(out.begin(), out.end(), [](double v) { return std::isnan(v); }),
-              out.end());
-    return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,62 +620,78 @@ bool looksIdLike(const Column &column, const ColumnProfile &p, qint64 rows,
     return false;
 }
 
-ColumnProfile profileColumn(const Column &column, qint64 rows, const ProfileOptions &options)
+// One column's profile and what the target pass reuses from computing it.
+struct ColumnScan
 {
-    ColumnProfile p;
+    ColumnProfile profile;
+    Groups groups;       // Bool, Categorical, Text (ids per row kept when asked for, and for Text)
+    SortedValues sorted; // Float64, Int64, DateTime (rows kept when asked for)
+};
+
+// withRows: the column will be assessed against the target, which needs every row's group.
+ColumnScan scanColumn(const Column &column, qint64 rows, const ProfileOptions &options,
+                      bool withRows)
+{
+    ColumnScan scan;
+    ColumnProfile &p = scan.profile;
     p.name = column.name();
     p.type = column.type();
     p.missing = column.missingCount();
     p.count = rows - p.missing;
     p.missingPct = rows > 0 ? 100.0 * double(p.missing) / double(rows) : 0.0;
 
-    // Numbers are counted on their sorted values (no hashing); the rest by grouping.
-    const bool numeric = column.type() == ColumnType::Float64 || column.type() == ColumnType::Int64;
-    const Groups groups = numeric ? Groups() : groupValues(column, false);
-    p.distinct = qint64(groups.size());
+    // Ordered values are counted on their sorted values (no hashing); the rest by grouping.
+    if (isOrdered(column.type())) {
+        scan.sorted = sortPresent(column, withRows);
+        const std::vector<double> &sorted = scan.sorted.values;
+        p.distinct = runCount(sorted);
+    } else {
+        // Text keeps its ids for the row hashes of the duplicate check.
+        scan.groups = groupValues(column, withRows || column.type() == ColumnType::Text);
+        p.distinct = qint64(scan.groups.size());
+    }
 
     switch (column.type()) {
     case ColumnType::Float64:
     case ColumnType::Int64: {
-        std::vector<double> values = presentValues(column);
-        p.numeric = numericStats(values, options.histogramBins, column.type() == ColumnType::Int64);
+        p.numeric = numericStats(scan.sorted.values, options.histogramBins,
+                                 column.type() == ColumnType::Int64);
         // Integers beyond 2^53 may share a double: count those exactly.
         constexpr double exactIntegers = 9007199254740992.0;
-        const bool exact = column.type() == ColumnType::Float64
-                           || (p.numeric->min >= -exactIntegers && p.numeric->max <= exactIntegers);
-        p.distinct = exact ? runCount(values) : qint64(groupValues(column, false).size());
+        if (column.type() == ColumnType::Int64
+            && (p.numeric->min < -exactIntegers || p.numeric->max > exactIntegers)) {
+            p.distinct = qint64(groupValues(column, false).size());
+        }
         break;
     }
     case ColumnType::DateTime: {
-        const auto &values = column.int64Values();
-        const auto &mask = column.missingMask();
-        std::optional<int64_t> lo, hi;
-        for (size_t r = 0; r < values.size(); ++r) {
-            if (!mask.empty() && mask[r])
-                continue;
-            lo = lo ? std::min(*lo, values[r]) : values[r];
-            hi = hi ? std::max(*hi, values[r]) : values[r];
-        }
-        if (lo) {
-            p.dateMin = QDateTime::fromMSecsSinceEpoch(*lo, Qt::UTC).toString(Qt::ISODateWithMs);
-            p.dateMax = QDateTime::fromMSecsSinceEpoch(*hi, Qt::UTC).toString(Qt::ISODateWithMs);
+        // ms since the epoch stay exact as doubles for the next 280,000 years.
+        const std::vector<double> &sorted = scan.sorted.values;
+        if (!sorted.empty()) {
+            p.dateMin = QDateTime::fromMSecsSinceEpoch(int64_t(sorted.front()), Qt::UTC)
+                            .toString(Qt::ISODateWithMs);
+            p.dateMax = QDateTime::fromMSecsSinceEpoch(int64_t(sorted.back()), Qt::UTC)
+                            .toString(Qt::ISODateWithMs);
         }
         break;
     }
     case ColumnType::Bool:
     case ColumnType::Categorical:
     case ColumnType::Text: {
-        const std::vector<uint32_t> order = groupsByCount(groups);
+        const std::vector<uint32_t> order = groupsByCount(scan.groups);
         const size_t top = std::min(order.size(), size_t(std::max(0, options.topValues)));
         for (size_t i = 0; i < top; ++i) {
             const uint32_t g = order[i];
-            p.topValues.push_back({column.displayValue(groups.firstRow[g]), groups.counts[g]});
+            p.topValues.push_back({column.displayValue(scan.groups.firstRow[g]),
+                                   scan.groups.counts[g]});
         }
         break;
     }
     }
+    if (!withRows)
+        scan.sorted = {}; // only the target pass reads them
     p.idLike = looksIdLike(column, p, rows, options, p.numeric ? &*p.numeric : nullptr);
-    return p;
+    return scan;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -651,7 +746,7 @@ struct NumericSeries
     int column = -1;
     std::vector<double> values; // NaN = missing
     bool complete = true;
-    double mean = kNaN;
+    double mean = kNaN;                // of the present values
     std::vector<double> standardized; // (x - mean) / sqrt(Σ(x - mean)²), complete series only
 };
 
@@ -659,56 +754,47 @@ NumericSeries makeSeries(const Column &column, int index)
 {
     NumericSeries s;
     s.column = index;
-    const auto rows = size_t(column.size());
     s.values = orderedValues(column);
     s.complete = column.missingCount() == 0;
-    if (s.complete && rows > 0) {
-        double sum = 0;
-        for (double v : s.values)
+    double sum = 0;
+    qint64 n = 0;
+    for (double v : s.values) {
+        if (!std::isnan(v)) {
             sum += v;
-        s.mean = sum / double(rows);
+            ++n;
+        }
+    }
+    if (n == 0)
+        return s;
+    s.mean = sum / double(n);
+    if (s.complete) {
         double m2 = 0;
         for (double v : s.values)
             m2 += (v - s.mean) * (v - s.mean);
         if (m2 > 0 && std::isfinite(m2)) {
             const double scale = 1.0 / std::sqrt(m2);
-            s.standardized.resize(rows);
-            for (size_t r = 0; r < rows; ++r)
+            s.standardized.resize(s.values.size());
+            for (size_t r = 0; r < s.values.size(); ++r)
                 s.standardized[r] = (s.values[r] - s.mean) * scale;
         }
     }
     return s;
 }
 
-// Pearson r on the rows where both are present; NaN when either is constant there.
-double pearson(const std::vector<double> &x, const std::vector<double> &y, qint64 *pairs = nullptr)
+// Pearson r from sums of deviations around fixed centres (close to the means, so the
+// subtractions below lose next to nothing); NaN when either side is constant.
+double pearsonFromSums(double n, double sx, double sy, double sxx, double syy, double sxy)
 {
-    double sx = 0, sy = 0;
-    qint64 n = 0;
-    for (size_t r = 0; r < x.size(); ++r) {
-        if (std::isnan(x[r]) || std::isnan(y[r]))
-            continue;
-        sx += x[r];
-        sy += y[r];
-        ++n;
-    }
-    if (pairs)
-        *pairs = n;
     if (n < 2)
         return kNaN;
-    const double mx = sx / double(n), my = sy / double(n);
-    double sxx = 0, syy = 0, sxy = 0;
-    for (size_t r = 0; r < x.size(); ++r) {
-        if (std::isnan(x[r]) || std::isnan(y[r]))
-            continue;
-        const double dx = x[r] - mx, dy = y[r] - my;
-        sxx += dx * dx;
-        syy += dy * dy;
-        sxy += dx * dy;
-    }
-    if (sxx <= 0 || syy <= 0)
+    const double cxx = sxx - sx * sx / n;
+    const double cyy = syy - sy * sy / n;
+    const double cxy = sxy - sx * sy / n;
+    // What is left of a constant column after rounding is not a variance.
+    constexpr double kRoundOff = 1e-12;
+    if (!(cxx > kRoundOff * sxx) || !(cyy > kRoundOff * syy))
         return kNaN;
-    return std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0);
+    return std::clamp(cxy / std::sqrt(cxx * cyy), -1.0, 1.0);
 }
 
 double seriesCorrelation(const NumericSeries &a, const NumericSeries &b)
@@ -721,7 +807,28 @@ double seriesCorrelation(const NumericSeries &a, const NumericSeries &b)
             dot += a.standardized[r] * b.standardized[r];
         return std::clamp(dot, -1.0, 1.0);
     }
-    return pearson(a.values, b.values);
+    // Pairwise complete rows, in one pass: deviations from each series' own mean, which is
+    // close to the mean over the shared rows.
+    if (std::isnan(a.mean) || std::isnan(b.mean))
+        return kNaN;
+    double n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    const double *x = a.values.data();
+    const double *y = b.values.data();
+    for (size_t r = 0, rows = a.values.size(); r < rows; ++r) {
+        const double dx = x[r] - a.mean;
+        const double dy = y[r] - b.mean;
+        // Branch-free: missing cells are spread at random, a branch would mispredict often.
+        const bool both = !std::isnan(dx) && !std::isnan(dy);
+        const double mx = both ? dx : 0.0;
+        const double my = both ? dy : 0.0;
+        n += both ? 1.0 : 0.0;
+        sx += mx;
+        sy += my;
+        sxx += mx * mx;
+        syy += my * my;
+        sxy += mx * my;
+    }
+    return pearsonFromSums(n, sx, sy, sxx, syy, sxy);
 }
 
 CorrelationMatrix correlations(const Table &table, const std::vector<ColumnProfile> &columns,
@@ -795,10 +902,11 @@ struct TargetData
 {
     int column = -1;
     TargetKind kind = TargetKind::None;
-    // Classification: dense class id per row (kNoGroup = missing) and the class count.
+    // Classification: dense class id per row (kNoGroup = missing), the class count and the
+    // classes' counts and first rows (classGroups.ids is moved into classes).
     std::vector<uint32_t> classes;
     size_t classCount = 0;
-    std::vector<qint64> classCounts;
+    Groups classGroups;
     // Regression: the value per row (NaN = missing).
     std::vector<double> values;
 };
@@ -814,6 +922,32 @@ bool integralValues(const Column &column)
     return true;
 }
 
+// Classes for a categorical, bool or text target, or a numeric one with few integral values;
+// values for any other numeric target (see Profiler.h).
+TargetData targetData(const Column &column, const ProfileOptions &options)
+{
+    TargetData data;
+    const bool numeric = column.type() == ColumnType::Float64 || column.type() == ColumnType::Int64;
+    Groups groups;
+    bool classes = !numeric;
+    if (numeric && integralValues(column)) {
+        groups = groupValues(column, true);
+        classes = groups.size() <= size_t(std::max(0, options.maxTargetClasses));
+    } else if (!numeric) {
+        groups = groupValues(column, true);
+    }
+    if (!classes) {
+        data.kind = TargetKind::Numeric;
+        data.values = orderedValues(column);
+        return data;
+    }
+    data.kind = TargetKind::Classes;
+    data.classCount = groups.size();
+    data.classes = std::move(groups.ids);
+    data.classGroups = std::move(groups);
+    return data;
+}
+
 // Leave-one-out single-feature predictor (see Profiler.h). Works on the rows where both the
 // feature and the target are present.
 struct PredictorScore
@@ -822,8 +956,8 @@ struct PredictorScore
     double baselineError = kNaN; // classification: error of always predicting the majority class
 };
 
-// (feature value, target) pairs sorted by value; runs of equal values are the groups. Sorting
-// the pairs themselves, not row indices, keeps the comparisons in cache.
+// An ordered feature's usable (value, target) points in ascending order of value, taken from
+// the sort the column's own statistics needed; runs of equal values are the groups.
 template<typename Payload>
 struct SortedRuns
 {
@@ -835,15 +969,17 @@ struct SortedRuns
     double runValue(size_t run) const { return points[runStart[run]].first; }
 };
 
-template<typename Payload, typename PayloadOf>
-SortedRuns<Payload> sortedRuns(const std::vector<double> &x, const std::vector<uint32_t> &usable,
+template<typename Payload, typename TargetPresent, typename PayloadOf>
+SortedRuns<Payload> sortedRuns(const SortedValues &sorted, TargetPresent targetPresent,
                                PayloadOf payloadOf)
 {
     SortedRuns<Payload> s;
-    s.points.reserve(usable.size());
-    for (uint32_t r : usable)
-        s.points.emplace_back(x[r], payloadOf(r));
-    radixSort(s.points, [](const auto &point) { return orderedBits(point.first); });
+    s.points.reserve(sorted.values.size());
+    for (size_t i = 0; i < sorted.values.size(); ++i) {
+        const uint32_t r = sorted.rows[i];
+        if (targetPresent(r))
+            s.points.emplace_back(sorted.values[i], payloadOf(r));
+    }
     for (size_t i = 0; i < s.points.size(); ++i) {
         if (i == 0 || s.points[i].first != s.points[i - 1].first)
             s.runStart.push_back(i);
@@ -870,11 +1006,145 @@ long neighbourRun(const Runs &s, size_t run)
     return right < left ? long(run) + 1 : long(run) - 1;
 }
 
-PredictorScore classificationScore(const Column &feature, const std::vector<double> &orderedX,
-                                   const Groups &featureGroups, const TargetData &target,
-                                   const std::vector<uint32_t> &usable, bool useNeighbours)
+// The most frequent class of a group, and how many rows have it and the runner-up.
+struct ClassMode
+{
+    qint64 top = 0;
+    qint64 second = 0;
+    uint32_t mode = kNoGroup;
+
+    // Its rows are predicted correctly without themselves only with a strict margin.
+    qint64 correctLeavingOneOut() const { return top - 1 > second ? top : 0; }
+};
+
+class ClassModeCounter
+{
+public:
+    explicit ClassModeCounter(size_t classCount) : m_counts(classCount, 0) {}
+
+    // forEachRow(visit) calls visit(class) for each row of the group; onCell(class, rows) then
+    // sees each class present in the group once.
+    template<typename ForEachRow>
+    ClassMode modeOf(ForEachRow forEachRow)
+    {
+        return modeOf(forEachRow, [](uint32_t, qint64) {});
+    }
+
+    template<typename ForEachRow, typename OnCell>
+    ClassMode modeOf(ForEachRow forEachRow, OnCell onCell)
+    {
+        m_touched.clear();
+        forEachRow([&](uint32_t c) {
+            if (m_counts[c]++ == 0)
+                m_touched.push_back(c);
+        });
+        ClassMode m;
+        for (uint32_t c : m_touched) {
+            const qint64 k = m_counts[c];
+            onCell(c, k);
+            if (k > m.top) {
+                m.second = m.top;
+                m.top = k;
+                m.mode = c;
+            } else if (k > m.second) {
+                m.second = k;
+            }
+            m_counts[c] = 0;
+        }
+        return m;
+    }
+
+private:
+    std::vector<qint64> m_counts;
+    std::vector<uint32_t> m_touched;
+};
+
+// Error of always predicting the majority class; forEachClass(visit) visits every usable row.
+template<typename ForEachClass>
+double majorityBaselineError(size_t classCount, size_t n, ForEachClass forEachClass)
+{
+    std::vector<qint64> totals(classCount, 0);
+    forEachClass([&](uint32_t c) { ++totals[c]; });
+    const qint64 majority = *std::max_element(totals.begin(), totals.end());
+    return 1.0 - double(majority) / double(n);
+}
+
+PredictorScore classificationScore(const SortedRuns<uint32_t> &s, const TargetData &target,
+                                   bool useNeighbours)
 {
     PredictorScore out;
+    const size_t n = s.points.size();
+    if (n == 0)
+        return out;
+    out.baselineError = majorityBaselineError(target.classCount, n, [&](auto visit) {
+        for (const auto &point : s.points)
+            visit(point.second);
+    });
+    const size_t runs = s.runCount();
+    ClassModeCounter counter(target.classCount);
+    std::vector<uint32_t> modes(runs);
+    qint64 correct = 0;
+    for (size_t run = 0; run < runs; ++run) {
+        const size_t begin = s.runStart[run];
+        if (s.runSize(run) == 1) {
+            modes[run] = s.points[begin].second; // the common case of unique values: no counting
+            continue;
+        }
+        const ClassMode m = counter.modeOf([&](auto visit) {
+            for (size_t i = begin; i < s.runStart[run + 1]; ++i)
+                visit(s.points[i].second);
+        });
+        modes[run] = m.mode;
+        correct += m.correctLeavingOneOut();
+    }
+    if (useNeighbours) {
+        for (size_t run = 0; run < runs; ++run) {
+            if (s.runSize(run) != 1)
+                continue;
+            const long other = neighbourRun(s, run);
+            if (other >= 0 && modes[size_t(other)] == s.points[s.runStart[run]].second)
+                ++correct;
+        }
+    }
+    out.score = double(correct) / double(n);
+    return out;
+}
+
+// Rows grouped by feature value (counting sort by group id): rows of group g are
+// byGroup[start[g] .. start[g + 1]).
+struct GroupedRows
+{
+    std::vector<size_t> start;
+    std::vector<uint32_t> byGroup;
+};
+
+GroupedRows groupRows(const Groups &groups, const std::vector<uint32_t> &usable)
+{
+    GroupedRows out;
+    out.start.assign(groups.size() + 1, 0);
+    for (uint32_t r : usable)
+        ++out.start[groups.ids[r] + 1];
+    std::partial_sum(out.start.begin(), out.start.end(), out.start.begin());
+    out.byGroup.resize(usable.size());
+    std::vector<size_t> fill(out.start.begin(), out.start.end() - 1);
+    for (uint32_t r : usable)
+        out.byGroup[fill[groups.ids[r]]++] = r;
+    return out;
+}
+
+// A grouped (not ordered) feature against classes: Cramér's V (without bias correction) and the
+// leave-one-out accuracy, both from each group's class counts. chi² = n (Σ O²/(R·C) − 1) over
+// the non-empty cells, found by walking each group's rows: no contingency table, no hashing.
+struct GroupedClassification
+{
+    double cramersV = kNaN;
+    PredictorScore score;
+};
+
+GroupedClassification classifyByGroups(const Groups &groups, const std::vector<uint32_t> &usable,
+                                       const TargetData &target)
+{
+    GroupedClassification out;
     const size_t n = usable.size();
     if (n == 0)
         return out;
@@ -882,168 +1152,146 @@ PredictorScore classificationScore(const Column &feature, const std::vector<doub
     for (uint32_t r : usable)
         ++classTotals[target.classes[r]];
     const qint64 majority = *std::max_element(classTotals.begin(), classTotals.end());
-    out.baselineError = 1.0 - double(majority) / double(n);
+    out.score.baselineError = 1.0 - double(majority) / double(n);
+    const auto usedClasses = size_t(std::count_if(classTotals.begin(), classTotals.end(),
+                                                  [](qint64 c) { return c > 0; }));
 
+    const GroupedRows grouped = groupRows(groups, usable);
+    ClassModeCounter counter(target.classCount);
     qint64 correct = 0;
-    std::vector<qint64> counts(target.classCount, 0);
-    std::vector<uint32_t> touched;
-    // Mode and runner-up of one group's classes (forEachRow visits each row's class).
-    auto summarise = [&](auto forEachRow, qint64 &m1, qint64 &m2, uint32_t &mode) {
-        touched.clear();
-        forEachRow([&](uint32_t c) {
-            if (counts[c]++ == 0)
-                touched.push_back(c);
-        });
-        m1 = 0;
-        m2 = 0;
-        mode = kNoGroup;
-        for (uint32_t c : touched) {
-            const qint64 k = counts[c];
-            if (k > m1) {
-                m2 = m1;
-                m1 = k;
-                mode = c;
-            } else if (k > m2) {
-                m2 = k;
-            }
+    size_t usedGroups = 0;
+    double s = 0;
+    for (size_t g = 0; g < groups.size(); ++g) {
+        const size_t begin = grouped.start[g];
+        const size_t size = grouped.start[g + 1] - begin;
+        if (size == 0)
+            continue;
+        ++usedGroups;
+        if (size == 1) {
+            // One row: one cell of 1; alone in its group, nothing is left to learn from.
+            s += 1.0 / double(classTotals[target.classes[grouped.byGroup[begin]]]);
+            continue;
         }
-        for (uint32_t c : touched)
-            counts[c] = 0;
-    };
-
-    if (isOrdered(feature.type())) {
-        const auto s = sortedRuns<uint32_t>(orderedX, usable,
-                                            [&](uint32_t r) { return target.classes[r]; });
-        const size_t runs = s.runCount();
-        std::vector<qint64> m1s(runs), m2s(runs);
-        std::vector<uint32_t> modes(runs);
-        for (size_t run = 0; run < runs; ++run) {
-            summarise(
-                [&](auto visit) {
-                    for (size_t i = s.runStart[run]; i < s.runStart[run + 1]; ++i)
-                        visit(s.points[i].second);
-                },
-                m1s[run], m2s[run], modes[run]);
-        }
-        for (size_t run = 0; run < runs; ++run) {
-            if (s.runSize(run) >= 2) {
-                // The row of the mode class still wins without itself only with a strict margin.
-                if (m1s[run] - 1 > m2s[run])
-                    correct += m1s[run];
-            } else if (useNeighbours) {
-                const long other = neighbourRun(s, run);
-                if (other >= 0 && modes[size_t(other)] == s.points[s.runStart[run]].second)
-                    ++correct;
-            }
-        }
-    } else {
-        // Group rows by feature value (counting sort by group id), then summarise each group.
-        const size_t groups = featureGroups.size();
-        std::vector<size_t> start(groups + 1, 0);
-        for (uint32_t r : usable)
-            ++start[featureGroups.ids[r] + 1];
-        std::partial_sum(start.begin(), start.end(), start.begin());
-        std::vector<uint32_t> byGroup(n);
-        std::vector<size_t> fill(start.begin(), start.end() - 1);
-        for (uint32_t r : usable)
-            byGroup[fill[featureGroups.ids[r]]++] = r;
-        for (size_t g = 0; g < groups; ++g) {
-            if (start[g + 1] - start[g] < 2)
-                continue; // alone in its group: nothing left to learn from
-            qint64 m1 = 0, m2 = 0;
-            uint32_t mode = 0;
-            summarise(
-                [&](auto visit) {
-                    for (size_t i = start[g]; i < start[g + 1]; ++i)
-                        visit(target.classes[byGroup[i]]);
-                },
-                m1, m2, mode);
-            if (m1 - 1 > m2)
-                correct += m1;
-        }
+        double cells = 0;
+        const ClassMode mode = counter.modeOf(
+            [&](auto visit) {
+                for (size_t i = begin; i < begin + size; ++i)
+                    visit(target.classes[grouped.byGroup[i]]);
+            },
+            [&](uint32_t c, qint64 k) { cells += double(k) * double(k) / double(classTotals[c]); });
+        s += cells / double(size);
+        correct += mode.correctLeavingOneOut();
     }
-    out.score = double(correct) / double(n);
+    out.score.score = double(correct) / double(n);
+    const size_t k = std::min(usedGroups, usedClasses);
+    if (k >= 2) {
+        const double chi2 = std::max(0.0, double(n) * (s - 1.0));
+        out.cramersV = std::sqrt(std::clamp(chi2 / (double(n) * double(k - 1)), 0.0, 1.0));
+    }
     return out;
 }
 
-PredictorScore regressionScore(const Column &feature, const std::vector<double> &orderedX,
-                               const Groups &featureGroups, const std::vector<double> &y,
-                               const std::vector<uint32_t> &usable, bool useNeighbours)
+// Mean and total sum of squares of the target over the usable rows (forEach visits each value).
+template<typename ForEachValue>
+std::pair<double, double> meanAndSst(size_t n, ForEachValue forEach)
 {
-    PredictorScore out;
-    const size_t n = usable.size();
-    if (n < 2)
-        return out;
     double sum = 0;
-    for (uint32_t r : usable)
-        sum += y[r];
+    forEach([&](double y) { sum += y; });
     const double mean = sum / double(n);
     double sst = 0;
-    for (uint32_t r : usable)
-        sst += (y[r] - mean) * (y[r] - mean);
+    forEach([&](double y) { sst += (y - mean) * (y - mean); });
+    return {mean, sst};
+}
+
+PredictorScore regressionScore(const SortedRuns<double> &s, bool useNeighbours)
+{
+    PredictorScore out;
+    const size_t n = s.points.size();
+    if (n < 2)
+        return out;
+    const auto [mean, sst] = meanAndSst(n, [&](auto visit) {
+        for (const auto &point : s.points)
+            visit(point.second);
+    });
     if (!(sst > 0))
         return out;
-
+    const size_t runs = s.runCount();
+    std::vector<double> sums(runs, 0.0);
+    for (size_t run = 0; run < runs; ++run) {
+        for (size_t i = s.runStart[run]; i < s.runStart[run + 1]; ++i)
+            sums[run] += s.points[i].second;
+    }
     double sse = 0;
-    if (isOrdered(feature.type())) {
-        const auto s = sortedRuns<double>(orderedX, usable, [&](uint32_t r) { return y[r]; });
-        const size_t runs = s.runCount();
-        std::vector<double> sums(runs, 0.0);
-        for (size_t run = 0; run < runs; ++run) {
-            for (size_t i = s.runStart[run]; i < s.runStart[run + 1]; ++i)
-                sums[run] += s.points[i].second;
-        }
-        for (size_t run = 0; run < runs; ++run) {
-            const size_t size = s.runSize(run);
-            for (size_t i = s.runStart[run]; i < s.runStart[run + 1]; ++i) {
-                const double yi = s.points[i].second;
-                double prediction = mean;
-                if (size >= 2) {
-                    prediction = (sums[run] - yi) / double(size - 1);
-                } else if (useNeighbours) {
-                    const long other = neighbourRun(s, run);
-                    if (other >= 0)
-                        prediction = sums[size_t(other)] / double(s.runSize(size_t(other)));
-                }
-                sse += (yi - prediction) * (yi - prediction);
+    for (size_t run = 0; run < runs; ++run) {
+        const size_t size = s.runSize(run);
+        for (size_t i = s.runStart[run]; i < s.runStart[run + 1]; ++i) {
+            const double yi = s.points[i].second;
+            double prediction = mean;
+            if (size >= 2) {
+                prediction = (sums[run] - yi) / double(size - 1);
+            } else if (useNeighbours) {
+                const long other = neighbourRun(s, run);
+                if (other >= 0)
+                    prediction = sums[size_t(other)] / double(s.runSize(size_t(other)));
             }
-        }
-    } else {
-        std::vector<double> sums(featureGroups.size(), 0.0);
-        std::vector<qint64> sizes(featureGroups.size(), 0);
-        for (uint32_t r : usable) {
-            sums[featureGroups.ids[r]] += y[r];
-            ++sizes[featureGroups.ids[r]];
-        }
-        for (uint32_t r : usable) {
-            const uint32_t g = featureGroups.ids[r];
-            const double prediction =
-                sizes[g] >= 2 ? (sums[g] - y[r]) / double(sizes[g] - 1) : mean;
-            sse += (y[r] - prediction) * (y[r] - prediction);
+            sse += (yi - prediction) * (yi - prediction);
         }
     }
     out.score = 1.0 - sse / sst;
     return out;
 }
 
-// sqrt(SS_between / SS_total) of values grouped by id (ids < groupCount).
-double correlationRatio(const std::vector<uint32_t> &usable, const std::vector<double> &values,
-                        const std::vector<uint32_t> &ids, size_t groupCount)
+PredictorScore regressionScore(const Groups &groups, const std::vector<uint32_t> &usable,
+                               const std::vector<double> &y)
 {
-    if (usable.size() < 2 || groupCount == 0)
+    PredictorScore out;
+    const size_t n = usable.size();
+    if (n < 2)
+        return out;
+    const auto [mean, sst] = meanAndSst(n, [&](auto visit) {
+        for (uint32_t r : usable)
+            visit(y[r]);
+    });
+    if (!(sst > 0))
+        return out;
+    std::vector<double> sums(groups.size(), 0.0);
+    std::vector<qint64> sizes(groups.size(), 0);
+    for (uint32_t r : usable) {
+        sums[groups.ids[r]] += y[r];
+        ++sizes[groups.ids[r]];
+    }
+    double sse = 0;
+    for (uint32_t r : usable) {
+        const uint32_t g = groups.ids[r];
+        const double prediction = sizes[g] >= 2 ? (sums[g] - y[r]) / double(sizes[g] - 1) : mean;
+        sse += (y[r] - prediction) * (y[r] - prediction);
+    }
+    out.score = 1.0 - sse / sst;
+    return out;
+}
+
+// sqrt(SS_between / SS_total) of values grouped by id (ids < groupCount); forEach(visit) calls
+// visit(id, value) for every usable row, twice.
+template<typename ForEach>
+double correlationRatio(size_t groupCount, ForEach forEach)
+{
+    if (groupCount == 0)
         return kNaN;
     std::vector<double> sums(groupCount, 0.0);
     std::vector<qint64> sizes(groupCount, 0);
     double sum = 0;
-    for (uint32_t r : usable) {
-        sums[ids[r]] += values[r];
-        ++sizes[ids[r]];
-        sum += values[r];
-    }
-    const double mean = sum / double(usable.size());
+    qint64 n = 0;
+    forEach([&](uint32_t id, double v) {
+        sums[id] += v;
+        ++sizes[id];
+        sum += v;
+        ++n;
+    });
+    if (n < 2)
+        return kNaN;
+    const double mean = sum / double(n);
     double sst = 0;
-    for (uint32_t r : usable)
-        sst += (values[r] - mean) * (values[r] - mean);
+    forEach([&](uint32_t, double v) { sst += (v - mean) * (v - mean); });
     double ssb = 0;
     for (size_t g = 0; g < groupCount; ++g) {
         if (sizes[g] > 0) {
@@ -1056,58 +1304,28 @@ double correlationRatio(const std::vector<uint32_t> &usable, const std::vector<d
     return std::sqrt(std::clamp(ssb / sst, 0.0, 1.0));
 }
 
-// Cramér's V from the contingency table of two groupings, using only its non-empty cells:
-// chi² = n (Σ O²/(R·C) − 1).
-double cramersV(const std::vector<uint32_t> &usable, const std::vector<uint32_t> &a, size_t aCount,
-                const std::vector<uint32_t> &b, size_t bCount)
+// Pearson r of (x, y) points, two passes (exact means first).
+double pearson(const std::vector<std::pair<double, double>> &points)
 {
-    const auto n = double(usable.size());
-    if (usable.empty())
+    const size_t n = points.size();
+    if (n < 2)
         return kNaN;
-    std::vector<qint64> rowTotals(aCount, 0), columnTotals(bCount, 0);
-    std::vector<qint64> cellCounts;
-    std::vector<std::pair<uint32_t, uint32_t>> cellKeys;
-    if (aCount * bCount <= kDenseContingencyCells) {
-        // A small table is counted in place: no hashing per row.
-        std::vector<qint64> table(aCount * bCount, 0);
-        for (uint32_t r : usable) {
-            ++rowTotals[a[r]];
-            ++columnTotals[b[r]];
-            ++table[size_t(a[r]) * bCount + b[r]];
-        }
-        for (size_t cell = 0; cell < table.size(); ++cell) {
-            if (table[cell] > 0) {
-                cellCounts.push_back(table[cell]);
-                cellKeys.emplace_back(uint32_t(cell / bCount), uint32_t(cell % bCount));
-            }
-        }
-    } else {
-        DenseIndex cells;
-        for (uint32_t r : usable) {
-            ++rowTotals[a[r]];
-            ++columnTotals[b[r]];
-            bool isNew = false;
-            const uint32_t cell = cells.insert((uint64_t(a[r]) << 32) | b[r], isNew);
-            if (isNew) {
-                cellCounts.push_back(0);
-                cellKeys.emplace_back(a[r], b[r]);
-            }
-            ++cellCounts[cell];
-        }
+    double sx = 0, sy = 0;
+    for (const auto &[x, y] : points) {
+        sx += x;
+        sy += y;
     }
-    const auto usedA = size_t(std::count_if(rowTotals.begin(), rowTotals.end(), [](qint64 c) { return c > 0; }));
-    const auto usedB = size_t(std::count_if(columnTotals.begin(), columnTotals.end(), [](qint64 c) { return c > 0; }));
-    const size_t k = std::min(usedA, usedB);
-    if (k < 2)
+    const double mx = sx / double(n), my = sy / double(n);
+    double sxx = 0, syy = 0, sxy = 0;
+    for (const auto &[x, y] : points) {
+        const double dx = x - mx, dy = y - my;
+        sxx += dx * dx;
+        syy += dy * dy;
+        sxy += dx * dy;
+    }
+    if (sxx <= 0 || syy <= 0)
         return kNaN;
-    double s = 0;
-    for (size_t c = 0; c < cellCounts.size(); ++c) {
-        const double o = double(cellCounts[c]);
-        s += o * o
-             / (double(rowTotals[cellKeys[c].first]) * double(columnTotals[cellKeys[c].second]));
-    }
-    const double chi2 = std::max(0.0, n * (s - 1.0));
-    return std::sqrt(std::clamp(chi2 / (n * double(k - 1)), 0.0, 1.0));
+    return std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0);
 }
 
 struct FeatureFinding
@@ -1117,16 +1335,18 @@ struct FeatureFinding
     QString leakReason;
 };
 
-FeatureFinding assessFeature(const Column &feature, const ColumnProfile &profile,
+// The association and predictor score of one feature, from what scanColumn() kept: the sorted
+// values of an ordered feature, the group ids of any other.
+FeatureFinding assessFeature(const Column &feature, const ColumnScan &scan,
                              const TargetData &target, const ProfileOptions &options)
 {
+    const ColumnProfile &profile = scan.profile;
     FeatureFinding f;
     f.association.column = feature.name();
     const bool classification = target.kind == TargetKind::Classes;
     f.association.predictorMetric =
         classification ? QStringLiteral("accuracy") : QStringLiteral("r2");
 
-    const auto rows = size_t(feature.size());
     const bool ordered = isOrdered(feature.type());
     f.association.measure = classification ? (ordered ? QStringLiteral("eta")
                                                       : QStringLiteral("cramers_v"))
@@ -1136,51 +1356,53 @@ FeatureFinding assessFeature(const Column &feature, const ColumnProfile &profile
     // number is better than a misleading one, and an ID is never reported as a leak.
     if (profile.idLike)
         return f;
-    std::vector<double> x;
-    Groups groups;
-    if (ordered) {
-        x = orderedValues(feature);
-    } else {
-        groups = groupValues(feature, true);
-    }
-    auto featurePresent = [&](size_t r) { return ordered ? !std::isnan(x[r]) : groups.ids[r] != kNoGroup; };
-    auto targetPresent = [&](size_t r) {
-        return classification ? target.classes[r] != kNoGroup : !std::isnan(target.values[r]);
-    };
-    std::vector<uint32_t> usable;
-    usable.reserve(rows);
-    for (size_t r = 0; r < rows; ++r) {
-        if (featurePresent(r) && targetPresent(r))
-            usable.push_back(uint32_t(r));
-    }
-    f.association.rows = qint64(usable.size());
-
-    if (classification) {
-        f.association.value =
-            ordered ? correlationRatio(usable, x, target.classes, target.classCount)
-                    : cramersV(usable, groups.ids, groups.size(), target.classes, target.classCount);
-    } else if (ordered) {
-        std::vector<double> xs, ys;
-        xs.reserve(usable.size());
-        ys.reserve(usable.size());
-        for (uint32_t r : usable) {
-            xs.push_back(x[r]);
-            ys.push_back(target.values[r]);
-        }
-        f.association.value = pearson(xs, ys);
-    } else {
-        f.association.value = correlationRatio(usable, target.values, groups.ids, groups.size());
-    }
-
+    auto classOf = [&](uint32_t r) { return target.classes[r]; };
+    auto hasClass = [&](uint32_t r) { return target.classes[r] != kNoGroup; };
+    auto valueOf = [&](uint32_t r) { return target.values[r]; };
+    auto hasValue = [&](uint32_t r) { return !std::isnan(target.values[r]); };
     // Nearest neighbours along a time axis would mistake a smooth series for a leak.
     const bool useNeighbours = feature.type() != ColumnType::DateTime;
-    const PredictorScore score =
-        classification
-            ? classificationScore(feature, x, groups, target, usable, useNeighbours)
-            : regressionScore(feature, x, groups, target.values, usable, useNeighbours);
+
+    PredictorScore score;
+    size_t usableRows = 0;
+    if (ordered && classification) {
+        const auto runs = sortedRuns<uint32_t>(scan.sorted, hasClass, classOf);
+        usableRows = runs.points.size();
+        f.association.value = correlationRatio(target.classCount, [&](auto visit) {
+            for (const auto &[x, c] : runs.points)
+                visit(c, x);
+        });
+        score = classificationScore(runs, target, useNeighbours);
+    } else if (ordered) {
+        const auto runs = sortedRuns<double>(scan.sorted, hasValue, valueOf);
+        usableRows = runs.points.size();
+        f.association.value = pearson(runs.points);
+        score = regressionScore(runs, useNeighbours);
+    } else {
+        const Groups &groups = scan.groups;
+        std::vector<uint32_t> usable;
+        usable.reserve(groups.ids.size());
+        for (size_t r = 0; r < groups.ids.size(); ++r) {
+            if (groups.ids[r] != kNoGroup && (classification ? hasClass(uint32_t(r)) : hasValue(uint32_t(r))))
+                usable.push_back(uint32_t(r));
+        }
+        usableRows = usable.size();
+        if (classification) {
+            const GroupedClassification c = classifyByGroups(groups, usable, target);
+            f.association.value = c.cramersV;
+            score = c.score;
+        } else {
+            f.association.value = correlationRatio(groups.size(), [&](auto visit) {
+                for (uint32_t r : usable)
+                    visit(groups.ids[r], target.values[r]);
+            });
+            score = regressionScore(groups, usable, target.values);
+        }
+    }
+    f.association.rows = qint64(usableRows);
     f.association.predictorScore = score.score;
 
-    if (profile.distinct <= 1 || usable.size() < 2)
+    if (profile.distinct <= 1 || usableRows < 2)
         return f;
     const double value = f.association.value;
     if (!classification && f.association.measure == QLatin1String("pearson")
@@ -1341,23 +1563,59 @@ Result<Profile> profile(const Table &table, const ProfileOptions &options, const
 
     Profile result;
 
-    // Phase 1: every column on its own, plus its share of the row hashes.
+    // The target first: every feature is assessed against it while its own data is at hand.
+    TargetData target;
+    if (targetIndex) {
+        const Column &targetColumn = table.column(*targetIndex);
+        target = targetData(targetColumn, options);
+        target.column = *targetIndex;
+        TargetProfile &tp = result.target;
+        tp.column = targetColumn.name();
+        tp.kind = target.kind;
+        tp.missing = targetColumn.missingCount();
+        if (target.kind == TargetKind::Classes) {
+            for (uint32_t g : groupsByCount(target.classGroups)) {
+                tp.classes.push_back({targetColumn.displayValue(target.classGroups.firstRow[g]),
+                                      target.classGroups.counts[g]});
+            }
+        }
+    }
+    const bool assessFeatures = target.kind == TargetKind::Numeric || target.classCount > 0;
+
+    // Phase 1: every column on its own, its share of the row hashes and, for a feature, its
+    // association with the target. The costliest columns go first so that both threads finish
+    // at about the same time.
     report("columns", kColumnsStart);
     result.columns.resize(size_t(columnCount));
+    std::vector<FeatureFinding> findings(static_cast<size_t>(columnCount));
+    std::vector<int> byCost(static_cast<size_t>(columnCount));
+    std::iota(byCost.begin(), byCost.end(), 0);
+    auto cost = [&](int i) {
+        const ColumnType type = table.column(i).type();
+        return type == ColumnType::Text ? 2 : isOrdered(type) ? 1 : 0;
+    };
+    std::stable_sort(byCost.begin(), byCost.end(), [&](int a, int b) { return cost(a) > cost(b); });
     const int workers = std::clamp(threads, 1, std::max(1, columnCount));
     std::vector<std::vector<uint64_t>> rowHashes(static_cast<size_t>(workers));
     parallelFor(
         columnCount, workers, token,
-        [&](int i, int worker) {
+        [&](int k, int worker) {
+            const int i = byCost[size_t(k)];
             const Column &column = table.column(i);
-            result.columns[size_t(i)] = profileColumn(column, rows, options);
+            const bool isFeature = assessFeatures && i != *targetIndex;
+            ColumnScan scan = scanColumn(column, rows, options, isFeature);
             std::vector<uint64_t> &hashes = rowHashes[size_t(worker)];
             if (hashes.empty())
                 hashes.assign(size_t(rows), 0);
-            addRowHashes(column, i, hashes);
+            addRowHashes(column, i, scan.groups, hashes);
+            if (isFeature)
+                findings[size_t(i)] = assessFeature(column, scan, target, options);
+            result.columns[size_t(i)] = std::move(scan.profile);
         },
         [&](int done) {
-            report("columns", kColumnsStart + (kDuplicatesStart - kColumnsStart) * done / columnCount);
+            // The fraction first: at the end it is exactly 1, so the next phase never starts lower.
+            report("columns", kColumnsStart
+                                  + (kDuplicatesStart - kColumnsStart) * (double(done) / columnCount));
         });
     if (isCancelled(token))
         return cancelledError();
@@ -1412,72 +1670,24 @@ Result<Profile> profile(const Table &table, const ProfileOptions &options, const
     if (isCancelled(token))
         return cancelledError();
 
-    // Phase 4: the target's distribution and every feature against it.
+    // Phase 4: the target's histogram and the associations, strongest first.
     report("target", kTargetStart);
-    std::vector<FeatureFinding> findings;
-    if (targetIndex) {
-        const Column &targetColumn = table.column(*targetIndex);
+    if (target.kind == TargetKind::Numeric) {
         const ColumnProfile &targetProfile = result.columns[size_t(*targetIndex)];
-        TargetData data;
-        data.column = *targetIndex;
-        const bool numericTarget = targetColumn.type() == ColumnType::Float64
-                                   || targetColumn.type() == ColumnType::Int64;
-        data.kind = (!numericTarget
-                     || (targetProfile.distinct <= options.maxTargetClasses
-                         && integralValues(targetColumn)))
-                        ? TargetKind::Classes
-                        : TargetKind::Numeric;
-
-        TargetProfile &tp = result.target;
-        tp.column = targetColumn.name();
-        tp.kind = data.kind;
-        tp.missing = targetProfile.missing;
-        if (data.kind == TargetKind::Classes) {
-            Groups classes = groupValues(targetColumn, true);
-            for (uint32_t g : groupsByCount(classes))
-                tp.classes.push_back({targetColumn.displayValue(classes.firstRow[g]), classes.counts[g]});
-            data.classCount = classes.size();
-            data.classCounts = classes.counts;
-            data.classes = std::move(classes.ids);
-        } else {
-            data.values = orderedValues(targetColumn);
-            tp.histogram = targetProfile.numeric ? targetProfile.numeric->histogram : Histogram{};
-        }
-
-        std::vector<int> features;
-        for (int i = 0; i < columnCount; ++i) {
-            if (i != *targetIndex)
-                features.push_back(i);
-        }
-        findings.resize(features.size());
-        if (data.classCount > 0 || data.kind == TargetKind::Numeric) {
-            parallelFor(
-                int(features.size()), threads, token,
-                [&](int k, int) {
-                    const int i = features[size_t(k)];
-                    findings[size_t(k)] =
-                        assessFeature(table.column(i), result.columns[size_t(i)], data, options);
-                },
-                [&](int done) {
-                    report("target", kTargetStart
-                                         + (kWarningsStart - kTargetStart) * done
-                                               / double(features.size()));
-                });
-        }
-        if (isCancelled(token))
-            return cancelledError();
-        for (const FeatureFinding &f : findings) {
-            if (!f.association.column.isEmpty())
-                result.associations.push_back(f.association);
-        }
-        // Strongest first; undefined associations last.
-        std::stable_sort(result.associations.begin(), result.associations.end(),
-                         [](const TargetAssociation &a, const TargetAssociation &b) {
-                             const double x = std::isfinite(a.value) ? std::abs(a.value) : -1.0;
-                             const double y = std::isfinite(b.value) ? std::abs(b.value) : -1.0;
-                             return x > y;
-                         });
+        result.target.histogram = targetProfile.numeric ? targetProfile.numeric->histogram
+                                                        : Histogram{};
     }
+    for (const FeatureFinding &f : findings) {
+        if (!f.association.column.isEmpty())
+            result.associations.push_back(f.association);
+    }
+    // Undefined associations last.
+    std::stable_sort(result.associations.begin(), result.associations.end(),
+                     [](const TargetAssociation &a, const TargetAssociation &b) {
+                         const double x = std::isfinite(a.value) ? std::abs(a.value) : -1.0;
+                         const double y = std::isfinite(b.value) ? std::abs(b.value) : -1.0;
+                         return x > y;
+                     });
 
     // Phase 5: warnings, the most severe first.
     report("warnings", kWarningsStart);

@@ -76,9 +76,13 @@ struct ProfileOptions
 // no high_cardinality or skewed warning, no target association (null: unique values "explain"
 // any target) and are never reported as leakage. The target is never ID-like.
 //
-// Speed: columns are profiled in parallel (options.threads); distinct counts hash the raw values
-// (codes, bit patterns); quantiles use nth_element on a copy of the present values; correlations
-// use at most maxCorrelationColumns columns. Checks token->isCancelled() between columns and
+// Speed: columns are profiled in parallel (options.threads), the costliest first, each together
+// with its association to the target. Numeric and datetime columns are radix-sorted once, with
+// the row of each value when there is a target: the sorted values give the quantiles and the
+// exact distinct count, and their runs the leave-one-out groups. Other columns are grouped by
+// hashing codes or strings (confirmed by comparison, so counts stay exact); text columns' group
+// ids also stand in for the strings in the duplicate-row hashes. Correlations use at most
+// maxCorrelationColumns columns, one pass per pair. Checks token->isCancelled() between columns and
 // phases (ErrorKind::Cancelled). progress(phase, pct) runs on the calling thread; phase is
 // "columns", "duplicates", "correlations", "target" or "warnings", pct the overall 0..1.
 Result<Profile> profileTable(const Table &table, const ProfileOptions &options,
