@@ -46,6 +46,7 @@ private Q_SLOTS:
     void toggledOnServesTheWindowsSession();
     void toggledOffClosesThePort();
     void busyPortIsReportedWithoutCrash();
+    void beyondLoopbackNeedsTheShownToken();
     void settingsDialogStoresTheServerFields();
     void startsAtLaunchWhenEnabled();
 
@@ -143,6 +144,33 @@ void TestUiServer::busyPortIsReportedWithoutCrash()
     serverAction(window)->trigger();
     QVERIFY(window.serverController()->isListening());
     QCOMPARE(window.serverController()->server().port(), busyPort);
+}
+
+void TestUiServer::beyondLoopbackNeedsTheShownToken()
+{
+    UiSettings::setServerHost(QStringLiteral("0.0.0.0"));
+    QTemporaryDir dir;
+    MainWindow window(dir.path());
+    serverAction(window)->trigger();
+    server::ProtocolServer &server = window.serverController()->server();
+    QVERIFY(server.isListening());
+    QVERIFY(server.requiresToken());
+    QCOMPARE(statusLine(window),
+             QStringLiteral("Server: listening on 0.0.0.0:%1 (clients need the access token)").arg(server.port()));
+    const QString token = SettingsDialog().tokenEdit()->text(); // what the user copies
+    QCOMPARE(token, server::ServerSettings::accessToken());
+    QNetworkAccessManager nam;
+    const QUrl health(QStringLiteral("http://127.0.0.1:%1/health").arg(server.port()));
+    QCOMPARE(http(nam, "GET", health).status, 401);
+    QCOMPARE(http(nam, "GET", health, {}, {{"Authorization", "Bearer " + token.toLatin1()}}).status, 200);
+
+    // a new token restarts the server with it: the old one stops working
+    server::ServerSettings::regenerateAccessToken();
+    window.serverController()->applySettings();
+    const QUrl restarted(QStringLiteral("http://127.0.0.1:%1/health").arg(server.port())); // port 0: a new one
+    QCOMPARE(http(nam, "GET", restarted, {}, {{"Authorization", "Bearer " + token.toLatin1()}}).status, 401);
+    const QByteArray fresh = "Bearer " + server::ServerSettings::accessToken().toLatin1();
+    QCOMPARE(http(nam, "GET", restarted, {}, {{"Authorization", fresh}}).status, 200);
 }
 
 void TestUiServer::settingsDialogStoresTheServerFields()
