@@ -120,8 +120,8 @@ CandidateConfig linear(const char *label, double lambda, double alpha)
              {"eta", "0.5"},
              {"lambda", num(lambda)},
              {"alpha", num(alpha)}},
-            500, // the trainer stops at convergence, usually far sooner
-            0};
+            300,
+            10};
 }
 
 double logUniform(std::mt19937_64 &rng, double lo, double hi)
@@ -161,8 +161,7 @@ std::vector<CandidateConfig> portfolio(ModelFamily family, size_t rows)
         // the strength matters more than anything else for a linear model, and each fit is cheap.
         return {linear("portfolio: ridge", 1e-3, 0.0), linear("portfolio: ridge, strong", 1e-2, 0.0),
                 linear("portfolio: ridge, weak", 1e-4, 0.0), linear("portfolio: elastic net", 1e-3, 1e-4),
-                linear("portfolio: ridge, very weak", 1e-5, 0.0), linear("portfolio: ridge, moderate", 3e-3, 0.0),
-                linear("portfolio: ridge, fairly weak", 3e-4, 0.0)};
+                linear("portfolio: ridge, very weak", 1e-5, 0.0)};
     }
     return {};
 }

@@ -37,9 +37,6 @@ using Clock = std::chrono::steady_clock;
 
 // Share of the time budget after which refitting stops: the rest is for the test predictions.
 constexpr double kRefitDeadline = 0.93;
-// A linear model has converged when its training loss changes by less than this (relative) for
-// three rounds in a row.
-constexpr double kLinearTolerance = 1e-5;
 // Out-of-fold predictions kept for the ensemble selection: the best this many (MemoryPlan counts them).
 constexpr size_t kEnsemblePool = 12;
 
@@ -326,8 +323,7 @@ Result<TabularTrainer::FoldFit> TabularTrainer::fitFold(const QString &runId,
     FoldFit fit;
     double best = std::numeric_limits<double>::infinity();
     int sinceBest = 0;
-    double previousTrain = std::numeric_limits<double>::infinity();
-    int convergedRounds = 0;
+    QByteArray bestLinearModel;
     double lastProgress = 0;
     const double foldStart = nowS();
     int rounds = 0;
@@ -386,22 +382,16 @@ Result<TabularTrainer::FoldFit> TabularTrainer::fitFold(const QString &runId,
                               {"current_metrics", {{"train_" + evalMetric, trainValue},
                                                    {"valid_" + evalMetric, validValue}}}});
         }
-        if (linear) {
-            // A penalised linear model is fitted to convergence of its training loss: the penalty
-            // grid sets its strength. Stopping on a tiny validation fold (wine: 29 rows) ended it
-            // after a dozen rounds, far from the optimum, and the refit inherited that.
-            fit.bestRound = round + 1;
-            const bool settled = std::abs(previousTrain - trainValue) <= kLinearTolerance * std::abs(trainValue);
-            convergedRounds = settled ? convergedRounds + 1 : 0;
-            previousTrain = trainValue;
-            if (convergedRounds >= 3)
-                break;
-            continue;
-        }
         if (validValue < best - 1e-12) {
             best = validValue;
             fit.bestRound = round + 1;
             sinceBest = 0;
+            if (linear) {
+                auto saved = booster->saveJson();
+                if (!saved)
+                    return saved.error();
+                bestLinearModel = saved.value();
+            }
         } else if (config.earlyStopping > 0 && ++sinceBest >= config.earlyStopping) {
             break;
         }
@@ -412,7 +402,15 @@ Result<TabularTrainer::FoldFit> TabularTrainer::fitFold(const QString &runId,
         m_secondsPerTreeRow = (nowS() - foldStart) / (double(rounds) * double(fold.trainPos.size()));
 
     size_t groups = 1;
-    auto raw = booster->predict(*valid.value(), linear ? 0 : fit.bestRound, &groups);
+    Result<std::vector<float>> raw = std::vector<float>{};
+    if (linear && !bestLinearModel.isEmpty()) {
+        auto bestBooster = XgbBooster::fromJson(bestLinearModel);
+        if (!bestBooster)
+            return bestBooster.error();
+        raw = bestBooster->predict(*valid.value(), 0, &groups);
+    } else {
+        raw = booster->predict(*valid.value(), linear ? 0 : fit.bestRound, &groups);
+    }
     if (!raw)
         return raw.error();
     fit.predictions = toScoringSpace(m_spec, raw.value(), groups);
