@@ -74,7 +74,8 @@ ParseResult parseGui(const QStringList &arguments)
         return usageError({}, parser.errorText());
     if (parser.isSet(help)) {
         return helpText(parser, QStringLiteral("baton"), QStringLiteral("Baton: describe a goal, drop in data, get a trained "
-                                               "and verified model."));
+                                               "and verified model. Data: a CSV file, an image folder or "
+                                               "zip, or kaggle:OWNER/NAME (see 'baton run --help')."));
     }
     if (parser.isSet(version)) {
         return {std::nullopt, QStringLiteral("baton %1\n").arg(QStringLiteral(BATON_VERSION)),
@@ -97,7 +98,9 @@ ParseResult parseRun(const QStringList &arguments)
     const QString cmd = QStringLiteral("run");
     QCommandLineParser parser;
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("CSV file, image folder or zip."), QStringLiteral("PATH"));
+    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("A CSV file; an image folder (one subfolder of images per class) or a zip of one; "
+                                                                  "or kaggle:OWNER/NAME[/FILE.csv], downloaded with KAGGLE_USERNAME and "
+                                                                  "KAGGLE_KEY or ~/.kaggle/kaggle.json."), QStringLiteral("PATH"));
     const QCommandLineOption prompt(QStringLiteral("prompt"), QStringLiteral("The goal in plain words."), QStringLiteral("TEXT"));
     const QCommandLineOption target(QStringLiteral("target"), QStringLiteral("Target column (default: inferred from the prompt)."), QStringLiteral("COL"));
     const QCommandLineOption task(QStringLiteral("task"), QStringLiteral("auto | classification | regression | forecast | image."), QStringLiteral("TASK"), QStringLiteral("auto"));

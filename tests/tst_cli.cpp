@@ -71,11 +71,17 @@ void TestCli::versionAndHelp()
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains("Exit codes"));
     QVERIFY(help.out.contains("--workspace"));
+    QVERIFY(help.out.contains("kaggle:OWNER/NAME"));
 
     const Outcome runHelp = baton({QStringLiteral("run"), QStringLiteral("--help")});
     QCOMPARE(runHelp.exitCode, 0);
     QVERIFY(runHelp.out.contains("Usage: baton run"));
     QVERIFY(runHelp.out.contains("--time-budget"));
+    // --data names every source it takes.
+    const QByteArray dataHelp = runHelp.out.simplified();
+    QVERIFY2(dataHelp.contains("kaggle:OWNER/NAME"), dataHelp.constData());
+    QVERIFY(dataHelp.contains("image folder"));
+    QVERIFY(dataHelp.contains("zip"));
 }
 
 void TestCli::usageErrors_data()

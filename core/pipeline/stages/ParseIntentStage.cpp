@@ -2,6 +2,7 @@
 
 #include "core/agents/IntentAgent.h"
 #include "core/conductor/EventNames.h"
+#include "core/data/KaggleDataset.h"
 #include "core/pipeline/ContextKeys.h"
 #include "core/pipeline/DatasetCache.h"
 #include "core/pipeline/TableHints.h"
@@ -23,7 +24,12 @@ StageOutcome ParseIntentStage::run(StageContext &context)
     std::vector<ColumnHint> columns;
     bool imageData = false;
     QStringList columnNames;
-    if (!dataPath.isEmpty()) {
+    if (isKaggleReference(dataPath)) {
+        // DATA_SOURCE downloads it; until then there are no columns to look at, only the form
+        // of the reference to check.
+        if (auto ref = parseKaggleReference(dataPath); !ref)
+            return StageOutcome::failed(ref.error());
+    } else if (!dataPath.isEmpty()) {
         const QFileInfo file(dataPath);
         imageData = file.isDir() || file.suffix().compare(QLatin1String("zip"), Qt::CaseInsensitive) == 0;
         if (!imageData) {

@@ -18,11 +18,12 @@ namespace baton {
 namespace {
 
 // Writes a chart next to its JSON when this process can render (a GUI or offscreen platform).
-void writeChart(const StageContext &context, const QString &relative, const QImage &image, json &meta)
+void writeChart(const StageContext &context, stage::StagedAssets &assets, const QString &relative,
+                const QImage &image, json &meta)
 {
     if (image.isNull())
         return;
-    if (writePngFile(stage::assetPath(context, relative), image).ok())
+    if (writePngFile(assets.path(relative), image).ok())
         meta["png_url"] = toStd(assetUrl(context.projectId(), relative));
 }
 
@@ -62,12 +63,14 @@ StageOutcome ProfileStage::run(StageContext &context)
     if (context.isCancelled())
         return stage::fail(ErrorKind::Cancelled, "cancelled", QStringLiteral("Cancelled"));
 
-    // the whole profile, then the views the protocol announces separately
+    // The whole profile, then the views the protocol announces separately: all written, moved
+    // in and announced together at the end, or none of them.
+    stage::StagedAssets assets(context, QStringLiteral("profile"));
     const QString profileRel = QStringLiteral("profile/profile.json");
-    if (Status s = writeJsonFile(stage::assetPath(context, profileRel), profile->toJson()); !s)
+    if (Status s = writeJsonFile(assets.path(profileRel), profile->toJson()); !s)
         return StageOutcome::failed(s.error());
-    stage::announceArtifact(context, QStringLiteral("profile"), QStringLiteral("profile"),
-                            QStringLiteral("Data profile"), profileRel);
+    assets.announce(QStringLiteral("profile"), QStringLiteral("profile"),
+                    QStringLiteral("Data profile"), profileRel);
 
     json missingness = json::array();
     std::vector<charts::Bar> missingBars;
@@ -78,19 +81,19 @@ StageOutcome ProfileStage::run(StageContext &context)
     }
     std::sort(missingBars.begin(), missingBars.end(), [](const auto &a, const auto &b) { return a.value > b.value; });
     const QString missingRel = QStringLiteral("profile/missingness.json");
-    if (Status s = writeJsonFile(stage::assetPath(context, missingRel), {{"columns", missingness}}); !s)
+    if (Status s = writeJsonFile(assets.path(missingRel), {{"columns", missingness}}); !s)
         return StageOutcome::failed(s.error());
     json missingMeta = {{"columns_with_missing", missingBars.size()}};
     if (!missingBars.empty()) {
-        writeChart(context, QStringLiteral("profile/missingness.png"),
+        writeChart(context, assets, QStringLiteral("profile/missingness.png"),
                    charts::barChart(missingBars, {QStringLiteral("Missing values by column"), QStringLiteral("% missing"), {}}),
                    missingMeta);
     }
-    const QString missingUrl = stage::announceArtifact(context, QStringLiteral("missingness"), QStringLiteral("missingness"),
-                                                       QStringLiteral("Missingness"), missingRel, missingMeta);
-    context.emitEvent(events::MissingnessTableReady, {{"asset_url", toStd(missingUrl)}, {"columns", missingness}});
+    const QString missingUrl = assets.announce(QStringLiteral("missingness"), QStringLiteral("missingness"),
+                                               QStringLiteral("Missingness"), missingRel, missingMeta);
+    assets.emitLater(events::MissingnessTableReady, {{"asset_url", toStd(missingUrl)}, {"columns", missingness}});
 
-    context.emitEvent(events::ProfileSummary, [&] {
+    assets.emitLater(events::ProfileSummary, [&] {
         json payload = profile->toProtocolSummary();
         json details = json::array();
         for (const ProfileWarning &w : profile->warnings)
@@ -103,7 +106,7 @@ StageOutcome ProfileStage::run(StageContext &context)
     if (profile->target.kind != TargetKind::None) {
         const QString targetRel = QStringLiteral("profile/target_distribution.json");
         const json targetJson = profile->target.toJson();
-        if (Status s = writeJsonFile(stage::assetPath(context, targetRel), targetJson); !s)
+        if (Status s = writeJsonFile(assets.path(targetRel), targetJson); !s)
             return StageOutcome::failed(s.error());
         json meta = {{"column", toStd(profile->target.column)}};
         QImage chart;
@@ -118,16 +121,16 @@ StageOutcome ProfileStage::run(StageContext &context)
             chart = charts::histogram(h.edges, std::vector<double>(h.counts.begin(), h.counts.end()),
                                       {title, profile->target.column, QStringLiteral("rows")});
         }
-        writeChart(context, QStringLiteral("profile/target_distribution.png"), chart, meta);
-        const QString url = stage::announceArtifact(context, QStringLiteral("target_distribution"),
-                                                    QStringLiteral("target_distribution"),
-                                                    QStringLiteral("Target distribution"), targetRel, meta);
-        context.emitEvent(events::TargetDistributionReady, {{"asset_url", toStd(url)}, {"target", targetJson}});
+        writeChart(context, assets, QStringLiteral("profile/target_distribution.png"), chart, meta);
+        const QString url = assets.announce(QStringLiteral("target_distribution"),
+                                            QStringLiteral("target_distribution"),
+                                            QStringLiteral("Target distribution"), targetRel, meta);
+        assets.emitLater(events::TargetDistributionReady, {{"asset_url", toStd(url)}, {"target", targetJson}});
     }
 
     if (!profile->correlations.columns.isEmpty()) {
         const QString corrRel = QStringLiteral("profile/correlations.json");
-        if (Status s = writeJsonFile(stage::assetPath(context, corrRel), profile->correlations.toJson()); !s)
+        if (Status s = writeJsonFile(assets.path(corrRel), profile->correlations.toJson()); !s)
             return StageOutcome::failed(s.error());
         const int n = int(profile->correlations.columns.size());
         std::vector<std::vector<double>> matrix(static_cast<size_t>(n), std::vector<double>(static_cast<size_t>(n)));
@@ -141,11 +144,15 @@ StageOutcome ProfileStage::run(StageContext &context)
         options.colorMax = 1;
         options.size = QSize(900, 800);
         json meta = {{"columns", n}, {"truncated", profile->correlations.truncated}};
-        writeChart(context, QStringLiteral("profile/correlations.png"),
+        writeChart(context, assets, QStringLiteral("profile/correlations.png"),
                    charts::heatmap(matrix, profile->correlations.columns, profile->correlations.columns, options), meta);
-        stage::announceArtifact(context, QStringLiteral("correlations"), QStringLiteral("correlations"),
-                                QStringLiteral("Correlations"), corrRel, meta);
+        assets.announce(QStringLiteral("correlations"), QStringLiteral("correlations"),
+                        QStringLiteral("Correlations"), corrRel, meta);
     }
+    if (context.isCancelled())
+        return stage::fail(ErrorKind::Cancelled, "cancelled", QStringLiteral("Cancelled"));
+    if (Status s = assets.commit(); !s)
+        return StageOutcome::failed(s.error());
 
     // Proposals: excluding a column is applied when the user confirms (baton run confirms as is).
     json proposals = json::array();

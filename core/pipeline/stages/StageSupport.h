@@ -20,6 +20,37 @@ QString assetPath(const StageContext &context, const QString &relative);
 QString announceArtifact(const StageContext &context, const QString &id, const QString &type,
                          const QString &name, const QString &relative, json meta = json::object());
 
+// The files a stage writes under assets/<folder>/ and the events that announce them, all or
+// nothing. Files go to a staging folder beside it and events wait; commit() moves the staging
+// folder in place of the old one (what an earlier run left) and only then publishes the events,
+// in order. Destroyed without commit() -- the stage failed or was cancelled -- it removes the
+// staging folder and publishes nothing, so no partial artifact and no ARTIFACT_ADDED remain.
+class StagedAssets
+{
+public:
+    StagedAssets(const StageContext &context, QString folder);
+    ~StagedAssets();
+    StagedAssets(const StagedAssets &) = delete;
+    StagedAssets &operator=(const StagedAssets &) = delete;
+
+    // Where to write assets/<relative> until commit(); relative starts with "<folder>/".
+    QString path(const QString &relative) const;
+    // ARTIFACT_ADDED for assets/<relative>, published by commit(); returns the artifact's URL.
+    QString announce(const QString &id, const QString &type, const QString &name,
+                     const QString &relative, json meta = json::object());
+    // Any other event, published by commit() after the events queued before it.
+    void emitLater(const char *name, json payload);
+
+    Status commit();
+
+private:
+    const StageContext &m_context;
+    QString m_folder;  // e.g. "profile"
+    QString m_staging; // absolute; empty when it could not be created
+    std::vector<std::pair<const char *, json>> m_events;
+    bool m_committed = false;
+};
+
 // The task for a target column: the user's choice when it is classification or regression;
 // otherwise inferred (categories, booleans and integers with few distinct values are classes).
 Result<bool> resolveClassification(const Table &table, const QString &target, const QString &task);
