@@ -47,6 +47,7 @@ private Q_SLOTS:
     void toggledOffClosesThePort();
     void busyPortIsReportedWithoutCrash();
     void beyondLoopbackNeedsTheShownToken();
+    void deletingAProjectDisconnectsItsWebClients();
     void settingsDialogStoresTheServerFields();
     void startsAtLaunchWhenEnabled();
 
@@ -171,6 +172,25 @@ void TestUiServer::beyondLoopbackNeedsTheShownToken()
     QCOMPARE(http(nam, "GET", restarted, {}, {{"Authorization", "Bearer " + token.toLatin1()}}).status, 401);
     const QByteArray fresh = "Bearer " + server::ServerSettings::accessToken().toLatin1();
     QCOMPARE(http(nam, "GET", restarted, {}, {{"Authorization", fresh}}).status, 200);
+}
+
+void TestUiServer::deletingAProjectDisconnectsItsWebClients()
+{
+    QTemporaryDir dir;
+    MainWindow window(dir.path());
+    QVERIFY(window.createProject(QStringLiteral("Watched")));
+    serverAction(window)->trigger();
+    const quint16 port = window.serverController()->server().port();
+    WsProbe watcher, other;
+    QVERIFY(watcher.open(wsUrl(port, QStringLiteral("watched"))));
+    QVERIFY(other.open(wsUrl(port, QStringLiteral("elsewhere")))); // a project only the server opened
+    QVERIFY(watcher.waitFor([&] { return !watcher.named("HELLO").empty() && !other.named("HELLO").empty(); }));
+
+    QVERIFY(window.deleteProject(QStringLiteral("watched")));
+    QTRY_COMPARE(watcher.socket.state(), QAbstractSocket::UnconnectedState);
+    QVERIFY(!Workspace(dir.path()).contains(QStringLiteral("watched")));
+    QCOMPARE(other.socket.state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(window.serverController()->server().clientCount(), 1);
 }
 
 void TestUiServer::settingsDialogStoresTheServerFields()
