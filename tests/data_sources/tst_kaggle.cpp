@@ -584,6 +584,9 @@ void TestKaggle::dataSourceStageDownloadsIntoTheProject()
     const auto selected = recorder.named(events::DatasetSelected);
     QCOMPARE(selected.size(), size_t(1));
     QCOMPARE(selected.front().payload["dataset"]["rows"].get<int>(), 150);
+    // The data was chosen: Kaggle is not searched for alternatives.
+    QVERIFY(std::none_of(server.requests().begin(), server.requests().end(),
+                         [](const auto &r) { return r.path.startsWith(kSearchPath); }));
 
     // Progress as protocol §5.3's ad-hoc STAGE_STATUS, ending with the choice explained.
     std::vector<Event> downloads;

@@ -178,8 +178,12 @@ StageOutcome DataSourceStage::run(StageContext &context)
         if (!offered.contains(d.id))
             candidates.push_back(demoCandidate(d));
     }
-    for (const KaggleSearchResult &k : findKaggleDatasets(prompt, stringField(intent, "dataset_hint"), &context.token()))
-        candidates.push_back(kaggleCandidate(k));
+    // Kaggle is searched only while the data is still to be chosen: a user who brought a file or
+    // picked a dataset neither waits for the search nor sends their goal's words to Kaggle.
+    if (dataPath.isEmpty() && chosenId.isEmpty()) {
+        for (const KaggleSearchResult &k : findKaggleDatasets(prompt, stringField(intent, "dataset_hint"), &context.token()))
+            candidates.push_back(kaggleCandidate(k));
+    }
     candidates.push_back(uploadCandidate());
     json offer = {{"datasets", candidates}, {"count", candidates.size()}};
     found.provenance.addTo(offer);
