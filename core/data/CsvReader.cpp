@@ -409,7 +409,6 @@ struct ChunkStrings
 {
     qsizetype baseRow = 0; // first row of this chunk (chunk 0 includes a data first record)
     qsizetype rowCount = 0;
-    std::unordered_map<Sv, int32_t> index;
     std::vector<Sv> values;
     std::deque<std::string> owned; // values unescaped into scratch need a home of their own
     bool textMode = false;
@@ -417,14 +416,22 @@ struct ChunkStrings
 
     int32_t codeFor(Sv value, bool transient)
     {
-        const auto found = index.find(value);
-        if (found != index.end())
-            return found->second;
+        if (m_slots.empty())
+            rehash(64);
+        const uint64_t hash = hashOf(value);
+        size_t slot = size_t(hash) & (m_slots.size() - 1);
+        for (; m_slots[slot].code >= 0; slot = (slot + 1) & (m_slots.size() - 1)) {
+            const Slot &s = m_slots[slot];
+            if (s.hash == hash && values[size_t(s.code)] == value)
+                return s.code;
+        }
         if (transient)
             value = owned.emplace_back(value);
         const auto code = int32_t(values.size());
         values.push_back(value);
-        index.emplace(value, code);
+        m_slots[slot] = {hash, code};
+        if (values.size() * 2 > m_slots.size())
+            rehash(m_slots.size() * 2);
         return code;
     }
 
@@ -442,10 +449,45 @@ struct ChunkStrings
                 texts[size_t(r)] = decoded[size_t(code)];
         }
         textMode = true;
-        index = {};
+        m_slots = {};
         values = {};
         owned = {};
     }
+
+private:
+    // Open addressing with the hash beside the code: a lookup reads one slot and compares the
+    // bytes only when the hashes agree (std::unordered_map took a node and a pointer chase).
+    struct Slot
+    {
+        uint64_t hash = 0;
+        int32_t code = -1; // -1: empty
+    };
+
+    static uint64_t hashOf(Sv value)
+    {
+        // std::hash's low bits are fine for a power-of-two table once mixed (splitmix64).
+        uint64_t x = std::hash<Sv>{}(value);
+        x ^= x >> 30;
+        x *= 0xbf58476d1ce4e5b9ULL;
+        x ^= x >> 27;
+        return x;
+    }
+
+    void rehash(size_t capacity)
+    {
+        std::vector<Slot> slots(capacity);
+        for (const Slot &s : m_slots) {
+            if (s.code < 0)
+                continue;
+            size_t slot = size_t(s.hash) & (capacity - 1);
+            while (slots[slot].code >= 0)
+                slot = (slot + 1) & (capacity - 1);
+            slots[slot] = s;
+        }
+        m_slots = std::move(slots);
+    }
+
+    std::vector<Slot> m_slots; // size a power of two, at most half full
 };
 
 // What every chunk of the conversion pass shares.
