@@ -17,10 +17,9 @@ void replaceNonFinite(json &value)
 
 std::string toStrictJson(const json &value, int indent)
 {
-    // nlohmann already writes null for NaN/Inf; we make that explicit rather than rely on it.
-    json copy = value;
-    replaceNonFinite(copy);
-    return copy.dump(indent, ' ', false, json::error_handler_t::replace);
+    // nlohmann's serializer writes null for NaN/Inf (tst_event checks it), so no copy is made:
+    // this runs for every event, twice (event log and wire).
+    return value.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
 QByteArray toStrictJsonBytes(const json &value, int indent)

@@ -37,10 +37,10 @@ Conductor::Conductor(ProjectStore *store, QObject *parent)
     , m_store(store)
     , m_lastSeq(store->lastSeq())
 {
-    m_store->setDeliveryCallback([this](const std::vector<Event> &batch) {
+    m_store->setDeliveryCallback([this](std::vector<Event> batch) {
         QMetaObject::invokeMethod(
             this,
-            [this, batch] {
+            [this, batch = std::move(batch)] {
                 for (const Event &event : batch)
                     deliver(event);
             },
@@ -405,7 +405,7 @@ void Conductor::publishTyped(const QString &type, StageId stage, StageStatus env
     event.seq = ++m_lastSeq;
     event.tsMs = QDateTime::currentMSecsSinceEpoch();
     if (m_store) {
-        m_store->append(event, onOwnThread ? std::optional(m_state.toJson()) : std::nullopt);
+        m_store->append(std::move(event), onOwnThread ? std::optional(m_state.toJson()) : std::nullopt);
     } else {
         QMetaObject::invokeMethod(this, [this, event] { deliver(event); }, Qt::QueuedConnection);
     }

@@ -165,11 +165,11 @@ Status ProjectStore::initialise()
     return {};
 }
 
-void ProjectStore::append(const Event &event, std::optional<json> state)
+void ProjectStore::append(Event event, std::optional<json> state)
 {
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(Pending{event, std::move(state)});
+        m_queue.push_back(Pending{std::move(event), std::move(state)});
         ++m_enqueued;
     }
     m_wake.notify_one();
@@ -237,7 +237,7 @@ void ProjectStore::writerLoop()
             }
             std::lock_guard deliverLock(m_deliverMutex);
             if (m_deliver && !delivered.empty())
-                m_deliver(delivered);
+                m_deliver(std::move(delivered));
         } else {
             qCCritical(lcStore) << "event log write failed:" << status.error().toString();
         }

@@ -35,7 +35,8 @@ struct ArtifactRecord
 class ProjectStore
 {
 public:
-    using DeliveryCallback = std::function<void(const std::vector<Event> &)>;
+    // Takes the batch by value: it is moved through to the receiving thread, never copied.
+    using DeliveryCallback = std::function<void(std::vector<Event>)>;
 
     // Opens (creating when missing) the project in `projectDir`.
     static Result<std::unique_ptr<ProjectStore>> open(const QString &projectDir,
@@ -55,7 +56,7 @@ public:
     qint64 lastSeq() const { return m_loadedLastSeq; }
 
     // Thread-safe, non-blocking: queues the event (and the state it produced) for the next commit.
-    void append(const Event &event, std::optional<json> state = std::nullopt);
+    void append(Event event, std::optional<json> state = std::nullopt);
     void saveState(json state);
     // Blocks until everything queued so far is committed and handed to the delivery callback.
     void flush();
