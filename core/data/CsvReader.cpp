@@ -2,6 +2,7 @@
 
 #include "CsvSyntax.h"
 
+#include "core/common/SystemMemory.h"
 #include "core/jobs/JobRunner.h"
 
 #include <QElapsedTimer>
@@ -893,23 +894,6 @@ Result<Table> parseCsv(const char *data, qsizetype size, const CsvOptions &optio
 // reader with SIGBUS, while read() just returns fewer bytes, which becomes a clear error.
 constexpr qint64 kReadBlockBytes = qint64(16) << 20;
 
-qint64 availableMemory()
-{
-    QFile meminfo(QStringLiteral("/proc/meminfo"));
-    if (!meminfo.open(QIODevice::ReadOnly | QIODevice::Text))
-        return -1;
-    while (!meminfo.atEnd()) {
-        const QByteArray line = meminfo.readLine();
-        if (line.startsWith("MemAvailable:")) {
-            const QList<QByteArray> parts = line.simplified().split(' ');
-            bool ok = false;
-            const qint64 kib = parts.value(1).toLongLong(&ok);
-            return ok ? kib * 1024 : -1;
-        }
-    }
-    return -1;
-}
-
 QString dataSize(qint64 bytes)
 {
     return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
@@ -938,7 +922,7 @@ Result<QByteArray> readFileBytes(QFile &file, const QString &label, const CsvOpt
             return makeError(ErrorKind::BadInput, QStringLiteral("csv.empty"),
                              QStringLiteral("The CSV file is empty"), label);
         }
-        const qint64 memory = options.memoryBudget > 0 ? options.memoryBudget : availableMemory();
+        const qint64 memory = options.memoryBudget > 0 ? options.memoryBudget : availableMemoryBytes();
         if (memory > 0 && 2 * size > memory) {
             return makeError(ErrorKind::BadInput, QStringLiteral("csv.too_large"),
                              QStringLiteral("%1 is %2; reading it takes about twice that in memory "

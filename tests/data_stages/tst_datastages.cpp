@@ -184,7 +184,8 @@ void TestDataStages::profileReplacesAnEarlierRun()
     announced.sort();
     const QStringList files = filesBelow(dir.filePath(QStringLiteral("assets")));
     // Exactly the announced files are there: nothing stale, no staging folder left behind.
-    QCOMPARE(files, announced);
+    QVERIFY2(files == announced, qPrintable(QStringLiteral("on disk: %1\nannounced: %2")
+                                                .arg(files.join(QLatin1Char(' ')), announced.join(QLatin1Char(' ')))));
     // (No missingness chart: Ames as shipped has no missing cell.)
     for (const char *file : {"profile.json", "missingness.json",
                              "target_distribution.json", "target_distribution.png",
