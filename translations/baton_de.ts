@@ -1011,6 +1011,18 @@ y = %3</translation>
         <translation>API-&amp;Schlüssel:</translation>
     </message>
     <message>
+        <source>Kaggle (datasets by owner/name, and search)</source>
+        <translation>Kaggle (Datensätze nach Besitzer/Name, und Suche)</translation>
+    </message>
+    <message>
+        <source>Kaggle &amp;user name:</source>
+        <translation>Kaggle-&amp;Benutzername:</translation>
+    </message>
+    <message>
+        <source>Kaggle ke&amp;y:</source>
+        <translation>Kaggle-Schlüsse&amp;l:</translation>
+    </message>
+    <message>
         <source>Default: the application data folder</source>
         <translation>Standard: der Datenordner der Anwendung</translation>
     </message>

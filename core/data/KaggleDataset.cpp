@@ -27,6 +27,8 @@ namespace {
 
 const QString kScheme = QStringLiteral("kaggle:");
 const QString kBaseUrlSetting = QStringLiteral("kaggle/api_base_url");
+const QString kUsernameSetting = QStringLiteral("kaggle/username");
+const QString kKeySetting = QStringLiteral("kaggle/key");
 const QString kSourceFile = QStringLiteral("kaggle_source.json");
 const QString kArchiveFile = QStringLiteral("download.zip");
 constexpr int kMaxRedirects = 5;
@@ -467,6 +469,8 @@ Result<KaggleCredentials> kaggleCredentials()
     const QString key = qEnvironmentVariable("KAGGLE_KEY");
     if (!user.isEmpty() && !key.isEmpty())
         return KaggleCredentials{user, key, QStringLiteral("KAGGLE_USERNAME/KAGGLE_KEY")};
+    if (!KaggleSettings::username().isEmpty() && !KaggleSettings::key().isEmpty())
+        return KaggleCredentials{KaggleSettings::username(), KaggleSettings::key(), QStringLiteral("Baton's settings")};
 
     const QString configDir = qEnvironmentVariableIsSet("KAGGLE_CONFIG_DIR")
                                   ? qEnvironmentVariable("KAGGLE_CONFIG_DIR")
@@ -475,8 +479,8 @@ Result<KaggleCredentials> kaggleCredentials()
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         return makeError(ErrorKind::BadInput, QStringLiteral("kaggle.no_credentials"),
-                         QStringLiteral("Kaggle needs an API token: set KAGGLE_USERNAME and "
-                                        "KAGGLE_KEY, or save kaggle.json from kaggle.com → "
+                         QStringLiteral("Kaggle needs an API token: enter it in Settings, set "
+                                        "KAGGLE_USERNAME and KAGGLE_KEY, or save kaggle.json from kaggle.com → "
                                         "Settings → API → Create New Token as %1")
                              .arg(QDir::toNativeSeparators(path)));
     }
@@ -492,6 +496,27 @@ Result<KaggleCredentials> kaggleCredentials()
     }
     return credentials;
 }
+
+namespace KaggleSettings {
+
+QString username()
+{
+    return QSettings().value(kUsernameSetting).toString().trimmed();
+}
+
+QString key()
+{
+    return QSettings().value(kKeySetting).toString().trimmed();
+}
+
+void setCredentials(const QString &username, const QString &key)
+{
+    QSettings settings;
+    settings.setValue(kUsernameSetting, username.trimmed());
+    settings.setValue(kKeySetting, key.trimmed());
+}
+
+} // namespace KaggleSettings
 
 Result<KaggleCredentials> resolveKaggleCredentials(const std::optional<KaggleCredentials> &given)
 {

@@ -40,9 +40,18 @@ struct KaggleCredentials
     QByteArray basicAuthorization() const;
 };
 
-// KAGGLE_USERNAME + KAGGLE_KEY from the environment, else kaggle.json in $KAGGLE_CONFIG_DIR or
-// ~/.kaggle (the official client's rules). Neither: kaggle.no_credentials, saying how to add them.
+// KAGGLE_USERNAME + KAGGLE_KEY from the environment, else the ones saved in Baton's settings,
+// else kaggle.json in $KAGGLE_CONFIG_DIR or ~/.kaggle (the official client's rules). None:
+// kaggle.no_credentials, saying how to add them.
 Result<KaggleCredentials> kaggleCredentials();
+
+// Credentials saved with the platform's settings (the desktop app's Settings dialog); never
+// written to a project or a log.
+namespace KaggleSettings {
+QString username();
+QString key();
+void setCredentials(const QString &username, const QString &key);
+} // namespace KaggleSettings
 // `given` when set (tests, callers that already hold them), else kaggleCredentials().
 Result<KaggleCredentials> resolveKaggleCredentials(const std::optional<KaggleCredentials> &given);
 

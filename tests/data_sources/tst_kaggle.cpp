@@ -133,6 +133,23 @@ private:
     QList<Saved> m_saved;
 };
 
+// Writes <config>/kaggle.json; its path, or empty when it cannot be written.
+QString writeKaggleJson(const QTemporaryDir &config, const QByteArray &content)
+{
+    QFile file(config.filePath(QStringLiteral("kaggle.json")));
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(content) != content.size())
+        return {};
+    return file.fileName();
+}
+
+// Credentials may come only from <config>/kaggle.json (or the settings), not the environment.
+void useConfigDirOnly(ScopedEnv &env, const QTemporaryDir &config)
+{
+    env.unset("KAGGLE_USERNAME");
+    env.unset("KAGGLE_KEY");
+    env.set("KAGGLE_CONFIG_DIR", config.path().toUtf8());
+}
+
 } // namespace
 
 class TestKaggle : public QObject
@@ -145,6 +162,7 @@ private Q_SLOTS:
     void references();
     void credentialsFromTheEnvironment();
     void credentialsFromKaggleJson();
+    void credentialsFromSettings();
     void missingCredentialsSayHowToAddThem();
     void downloadsTheLargestCsv();
     void namedCsv();
@@ -258,27 +276,46 @@ void TestKaggle::credentialsFromTheEnvironment()
 void TestKaggle::credentialsFromKaggleJson()
 {
     QTemporaryDir config;
-    QFile file(config.filePath(QStringLiteral("kaggle.json")));
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(R"({"username":"grace","key":"abc123"})");
-    file.close();
+    const QString path = writeKaggleJson(config, R"({"username":"grace","key":"abc123"})");
+    QVERIFY(!path.isEmpty());
     ScopedEnv env;
-    env.unset("KAGGLE_USERNAME");
-    env.unset("KAGGLE_KEY");
-    env.set("KAGGLE_CONFIG_DIR", config.path().toUtf8());
+    useConfigDirOnly(env, config);
     auto credentials = kaggleCredentials();
     QVERIFY(credentials.ok());
     QCOMPARE(credentials->username, QStringLiteral("grace"));
     QCOMPARE(credentials->key, QStringLiteral("abc123"));
-    QCOMPARE(credentials->origin, file.fileName());
+    QCOMPARE(credentials->origin, path);
 
-    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    file.write(R"({"username":"grace"})");
-    file.close();
+    QVERIFY(!writeKaggleJson(config, R"({"username":"grace"})").isEmpty());
     credentials = kaggleCredentials();
     QVERIFY(!credentials.ok());
     QCOMPARE(credentials.error().code, QStringLiteral("kaggle.no_credentials"));
     QVERIFY(credentials.error().message.contains(QStringLiteral("\"key\"")));
+}
+
+void TestKaggle::credentialsFromSettings()
+{
+    // The Settings dialog's credentials: used when the environment has none, before kaggle.json.
+    QTemporaryDir config;
+    QVERIFY(!writeKaggleJson(config, R"({"username":"grace","key":"abc123"})").isEmpty());
+    ScopedEnv env;
+    useConfigDirOnly(env, config);
+    KaggleSettings::setCredentials(QStringLiteral(" lin "), QStringLiteral("s3cret"));
+    auto credentials = kaggleCredentials();
+    QVERIFY(credentials.ok());
+    QCOMPARE(credentials->username, QStringLiteral("lin"));
+    QCOMPARE(credentials->key, QStringLiteral("s3cret"));
+    QCOMPARE(credentials->origin, QStringLiteral("Baton's settings"));
+
+    env.set("KAGGLE_USERNAME", "ada");
+    env.set("KAGGLE_KEY", "k3y");
+    QCOMPARE(kaggleCredentials()->username, QStringLiteral("ada"));
+    env.unset("KAGGLE_USERNAME");
+
+    // A user name without a key is not a credential: kaggle.json is next.
+    KaggleSettings::setCredentials(QStringLiteral("lin"), QString());
+    QCOMPARE(kaggleCredentials()->username, QStringLiteral("grace"));
+    KaggleSettings::setCredentials(QString(), QString());
 }
 
 void TestKaggle::missingCredentialsSayHowToAddThem()

@@ -3,6 +3,7 @@
 
 #include "core/agents/LlmConfig.h"
 #include "core/conductor/Conductor.h"
+#include "core/data/KaggleDataset.h"
 #include "core/pipeline/ContextKeys.h"
 #include "ui/MainWindow.h"
 #include "ui/UiSettings.h"
@@ -101,6 +102,23 @@ void TestUiData::settingsNeverEchoTheKey()
     QCOMPARE(UiSettings::language(), QStringLiteral("de"));
     UiSettings::setLanguage({});
     LlmSettings::setApiKey({});
+
+    // The Kaggle key is a secret too: never shown, kept when the field is left empty.
+    KaggleSettings::setCredentials(QStringLiteral("lin"), QStringLiteral("kaggle-secret"));
+    {
+        SettingsDialog dialog;
+        QCOMPARE(dialog.kaggleUserEdit()->text(), QStringLiteral("lin"));
+        QCOMPARE(dialog.kaggleKeyEdit()->text(), QString());
+        QCOMPARE(dialog.kaggleKeyEdit()->echoMode(), QLineEdit::Password);
+        dialog.save();
+        QCOMPARE(KaggleSettings::key(), QStringLiteral("kaggle-secret"));
+        dialog.kaggleUserEdit()->setText(QStringLiteral("ada"));
+        dialog.kaggleKeyEdit()->setText(QStringLiteral("new-key"));
+        dialog.save();
+    }
+    QCOMPARE(KaggleSettings::username(), QStringLiteral("ada"));
+    QCOMPARE(KaggleSettings::key(), QStringLiteral("new-key"));
+    KaggleSettings::setCredentials({}, {});
 }
 
 QTEST_MAIN(TestUiData)

@@ -2,6 +2,7 @@
 
 #include "core/agents/LlmConfig.h"
 #include "core/common/Settings.h"
+#include "core/data/KaggleDataset.h"
 #include "core/server/ServerSettings.h"
 #include "ui/Translations.h"
 #include "ui/UiSettings.h"
@@ -41,6 +42,16 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     llmForm->addRow(tr("&Model:"), m_llmModel);
     llmForm->addRow(tr("API &key:"), m_llmKey);
 
+    m_kaggleUser = new QLineEdit(KaggleSettings::username());
+    m_kaggleUser->setObjectName(QStringLiteral("kaggleUserEdit"));
+    m_kaggleKey = new QLineEdit;
+    m_kaggleKey->setObjectName(QStringLiteral("kaggleKeyEdit"));
+    setUpSecret(m_kaggleKey, !KaggleSettings::key().isEmpty());
+    auto *kaggle = new QGroupBox(tr("Kaggle (datasets by owner/name, and search)"));
+    auto *kaggleForm = new QFormLayout(kaggle);
+    kaggleForm->addRow(tr("Kaggle &user name:"), m_kaggleUser);
+    kaggleForm->addRow(tr("Kaggle ke&y:"), m_kaggleKey);
+
     m_workspace = new QLineEdit(Settings::workspaceDir());
     m_workspace->setPlaceholderText(tr("Default: the application data folder"));
     auto *browse = new QPushButton(tr("&Browse…"));
@@ -67,6 +78,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(general);
     layout->addWidget(llm);
+    layout->addWidget(kaggle);
     layout->addWidget(buildServerGroup());
     layout->addWidget(buttons);
 
@@ -147,6 +159,10 @@ void SettingsDialog::save()
     LlmSettings::setModel(m_llmModel->text().trimmed());
     if (!m_llmKey->text().isEmpty())
         LlmSettings::setApiKey(m_llmKey->text().trimmed());
+    // As with the LLM key, an empty key field keeps the stored key.
+    const QString kaggleKey = m_kaggleKey->text().trimmed();
+    if (!kaggleKey.isEmpty() || m_kaggleUser->text().trimmed() != KaggleSettings::username())
+        KaggleSettings::setCredentials(m_kaggleUser->text(), kaggleKey.isEmpty() ? KaggleSettings::key() : kaggleKey);
     Settings::setWorkspaceDir(m_workspace->text().trimmed());
     Settings::setJobThreads(m_threads->value());
     UiSettings::setLanguage(m_language->currentData().toString());

@@ -25,6 +25,8 @@ public:
 
     QComboBox *languageBox() const { return m_language; }
     QLineEdit *llmKeyEdit() const { return m_llmKey; }
+    QLineEdit *kaggleUserEdit() const { return m_kaggleUser; }
+    QLineEdit *kaggleKeyEdit() const { return m_kaggleKey; }
     QLineEdit *workspaceEdit() const { return m_workspace; }
     QCheckBox *serverBox() const { return m_serverEnabled; }
     QComboBox *serverHostBox() const { return m_serverHost; }
@@ -39,6 +41,8 @@ private:
     QLineEdit *m_llmUrl = nullptr;
     QLineEdit *m_llmModel = nullptr;
     QLineEdit *m_llmKey = nullptr;
+    QLineEdit *m_kaggleUser = nullptr;
+    QLineEdit *m_kaggleKey = nullptr;
     QLineEdit *m_workspace = nullptr;
     QSpinBox *m_threads = nullptr;
     QComboBox *m_language = nullptr;
