@@ -18,6 +18,8 @@ private Q_SLOTS:
     void unknownNamesAreRejected();
     void envelopeHasProtocolShape();
     void nonFiniteNumbersSerialiseAsNull();
+    void wireEqualsDumpedEnvelope_data();
+    void wireEqualsDumpedEnvelope();
     void invalidUtf8DoesNotThrow();
     void envelopeRoundTrips();
     void malformedEnvelopesAreRejected_data();
@@ -114,6 +116,41 @@ void TestEvent::nonFiniteNumbersSerialiseAsNull()
     QVERIFY(payload["nested"]["x"].is_null());
 
     QCOMPARE(toStrictJson(json(nan)), std::string("null"));
+}
+
+void TestEvent::wireEqualsDumpedEnvelope_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("projectId");
+    QTest::newRow("plain") << QStringLiteral("METRIC_SCALAR") << QStringLiteral("demo");
+    QTest::newRow("escapes") << QStringLiteral("quote\" back\\ tab\t nl\n cr\r bs\b ff\f")
+                             << QStringLiteral("p");
+    QTest::newRow("control") << QString::fromUtf8("bell\x07 nul\x01 us\x1f del\x7f") << QString();
+    QTest::newRow("unicode") << QString::fromUtf8("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80")
+                             << QString::fromUtf8("\xc3\xa9");
+}
+
+void TestEvent::wireEqualsDumpedEnvelope()
+{
+    // toWire() writes the envelope by hand for speed; it must stay byte-identical to dumping it.
+    QFETCH(QString, text);
+    QFETCH(QString, projectId);
+    Event event;
+    event.type = text;
+    event.projectId = projectId;
+    event.seq = 9007199254740993;
+    event.tsMs = -1;
+    event.stage = StageId::Export;
+    event.stageStatus = StageStatus::WaitingConfirmation;
+    event.name = text;
+    event.payload = {{"text", toStd(text)}, {"nan", std::numeric_limits<double>::quiet_NaN()},
+                     {"list", {1, 2.5, nullptr, true}}, {"nested", {{"b", 1}, {"a", json::object()}}}};
+    QCOMPARE(QString::fromStdString(event.toWire()), QString::fromStdString(toStrictJson(event.toJson())));
+
+    event.payload = nullptr;
+    QCOMPARE(QString::fromStdString(event.toWire()), QString::fromStdString(toStrictJson(event.toJson())));
+    event.payload = json::array();
+    QCOMPARE(QString::fromStdString(event.toWire()), QString::fromStdString(toStrictJson(event.toJson())));
 }
 
 void TestEvent::invalidUtf8DoesNotThrow()

@@ -397,6 +397,8 @@ void Conductor::publishTyped(const QString &type, StageId stage, StageStatus env
     event.name = QString::fromLatin1(name);
     event.payload = payload.is_null() ? json::object() : std::move(payload);
     replaceNonFinite(event.payload);
+    // Serialised here, on the publishing thread, once for the log and every socket.
+    event.payloadJson = QByteArray::fromStdString(toStrictJson(event.payload));
 
     // Only the Conductor's own thread mutates m_state, so only it may attach a state snapshot.
     const bool onOwnThread = QThread::currentThread() == thread();

@@ -1,6 +1,77 @@
 #include "Event.h"
 
+#include <cstdio>
+
 namespace baton {
+
+namespace {
+
+// A JSON string literal as nlohmann's serializer writes it (UTF-8 passed through, the same
+// escapes), so toWire() equals dumping toJson().
+void appendJsonString(std::string &out, const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    out += '"';
+    for (const char c : utf8) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
+                out += escaped;
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+} // namespace
+
+std::string Event::toWire() const
+{
+    // Keys in the order nlohmann's std::map-backed objects dump them (alphabetical).
+    std::string out;
+    out.reserve(256);
+    out += R"({"event":{"name":)";
+    appendJsonString(out, name);
+    out += R"(,"payload":)";
+    const QByteArray payloadText = payloadBytes();
+    out.append(payloadText.constData(), size_t(payloadText.size()));
+    out += R"(},"project_id":)";
+    appendJsonString(out, projectId);
+    out += R"(,"seq":)";
+    out += std::to_string(seq);
+    out += R"(,"stage":{"id":)";
+    appendJsonString(out, stageName(stage));
+    out += R"(,"index":)";
+    out += std::to_string(stageIndex(stage));
+    out += R"(,"status":)";
+    appendJsonString(out, statusName(stageStatus));
+    out += R"(},"ts":)";
+    out += std::to_string(tsMs);
+    out += R"(,"type":)";
+    appendJsonString(out, type);
+    out += R"(,"v":)";
+    out += std::to_string(kProtocolVersion);
+    out += '}';
+    return out;
+}
+
+QByteArray Event::payloadBytes() const
+{
+    if (!payloadJson.isEmpty())
+        return payloadJson;
+    return payload.is_null() ? QByteArrayLiteral("{}") : toStrictJsonBytes(payload);
+}
 
 json Event::toJson() const
 {

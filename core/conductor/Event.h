@@ -21,9 +21,17 @@ struct Event
     StageStatus stageStatus = StageStatus::Pending;
     QString name;
     json payload = json::object();
+    // The payload as strict JSON, written once by the Conductor when it publishes, so the event
+    // log and every WebSocket batch reuse one serialisation; empty for events built elsewhere.
+    QByteArray payloadJson;
+
+    // payloadJson, or the payload serialised now.
+    QByteArray payloadBytes() const;
 
     json toJson() const;
-    std::string toWire() const { return toStrictJson(toJson()); }
+    // The envelope as strict JSON text, byte for byte toStrictJson(toJson()) but written directly
+    // (no copy of the payload): every published event is serialised for each WebSocket batch.
+    std::string toWire() const;
 
     // Reads an envelope back (store replay, clients); validates every field.
     static Result<Event> fromJson(const json &envelope);

@@ -204,6 +204,28 @@ std::optional<Error> ProjectStore::writeError() const
     return m_writeError;
 }
 
+// Prepared once: preparing per batch cost as much as the inserts when batches are small.
+struct ProjectStore::Statements
+{
+    explicit Statements(const QSqlDatabase &database)
+        : db(database)
+        , insertEvent(db)
+        , insertArtifact(db)
+        , upsertState(db)
+    {
+        insertEvent.prepare(QStringLiteral(
+            "INSERT INTO events(seq, ts, type, stage, status, name, payload) VALUES (?,?,?,?,?,?,?)"));
+        insertArtifact.prepare(QStringLiteral(
+            "INSERT OR REPLACE INTO artifacts(id, type, name, url, meta, seq) VALUES (?,?,?,?,?,?)"));
+        upsertState.prepare(QStringLiteral("INSERT OR REPLACE INTO state(id, json, seq) VALUES (1, ?, ?)"));
+    }
+
+    QSqlDatabase db;
+    QSqlQuery insertEvent;
+    QSqlQuery insertArtifact;
+    QSqlQuery upsertState;
+};
+
 void ProjectStore::writerLoop()
 {
     const QString connection = QStringLiteral("writer-%1").arg(m_connectionPrefix);
@@ -215,56 +237,51 @@ void ProjectStore::writerLoop()
             m_flushed.notify_all();
             return;
         }
-    }
-    for (;;) {
-        std::vector<Pending> batch;
-        {
-            std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [&] { return !m_queue.empty() || m_stopping; });
-            if (m_queue.empty() && m_stopping)
-                break;
-            batch.assign(std::make_move_iterator(m_queue.begin()),
-                         std::make_move_iterator(m_queue.end()));
-            m_queue.clear();
-        }
-        const Status status = commitBatch(batch, connection);
-        if (status.ok()) {
-            std::vector<Event> delivered;
-            delivered.reserve(batch.size());
-            for (Pending &p : batch) {
-                if (p.event)
-                    delivered.push_back(std::move(*p.event));
+        Statements statements(db.value());
+        for (;;) {
+            std::vector<Pending> batch;
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [&] { return !m_queue.empty() || m_stopping; });
+                if (m_queue.empty() && m_stopping)
+                    break;
+                batch.swap(m_queue);
             }
-            std::lock_guard deliverLock(m_deliverMutex);
-            if (m_deliver && !delivered.empty())
-                m_deliver(std::move(delivered));
-        } else {
-            qCCritical(lcStore) << "event log write failed:" << status.error().toString();
+            const Status status = commitBatch(batch, statements);
+            if (status.ok()) {
+                std::vector<Event> delivered;
+                delivered.reserve(batch.size());
+                for (Pending &p : batch) {
+                    if (p.event)
+                        delivered.push_back(std::move(*p.event));
+                }
+                std::lock_guard deliverLock(m_deliverMutex);
+                if (m_deliver && !delivered.empty())
+                    m_deliver(std::move(delivered));
+            } else {
+                qCCritical(lcStore) << "event log write failed:" << status.error().toString();
+            }
+            {
+                std::lock_guard lock(m_mutex);
+                m_committed += batch.size();
+                if (!status.ok() && !m_writeError)
+                    m_writeError = status.error();
+            }
+            m_flushed.notify_all();
         }
-        {
-            std::lock_guard lock(m_mutex);
-            m_committed += batch.size();
-            if (!status.ok() && !m_writeError)
-                m_writeError = status.error();
-        }
-        m_flushed.notify_all();
-    }
-    QSqlDatabase::database(connection, false).close();
+        db.value().close();
+    } // every handle on the connection is gone before it is removed
     QSqlDatabase::removeDatabase(connection);
 }
 
-Status ProjectStore::commitBatch(const std::vector<Pending> &batch, const QString &connection)
+Status ProjectStore::commitBatch(const std::vector<Pending> &batch, Statements &statements)
 {
-    QSqlDatabase db = QSqlDatabase::database(connection, false);
+    QSqlDatabase &db = statements.db;
     if (!db.transaction())
         return sqlError(QStringLiteral("Cannot start a transaction"), db.lastError(),
                         databasePath());
-    QSqlQuery insertEvent(db);
-    insertEvent.prepare(QStringLiteral(
-        "INSERT INTO events(seq, ts, type, stage, status, name, payload) VALUES (?,?,?,?,?,?,?)"));
-    QSqlQuery insertArtifact(db);
-    insertArtifact.prepare(QStringLiteral(
-        "INSERT OR REPLACE INTO artifacts(id, type, name, url, meta, seq) VALUES (?,?,?,?,?,?)"));
+    QSqlQuery &insertEvent = statements.insertEvent;
+    QSqlQuery &insertArtifact = statements.insertArtifact;
 
     const json *latestState = nullptr;
     qint64 latestSeq = 0;
@@ -278,7 +295,7 @@ Status ProjectStore::commitBatch(const std::vector<Pending> &batch, const QStrin
             insertEvent.addBindValue(stageName(e.stage));
             insertEvent.addBindValue(statusName(e.stageStatus));
             insertEvent.addBindValue(e.name);
-            insertEvent.addBindValue(QString::fromStdString(toStrictJson(e.payload)));
+            insertEvent.addBindValue(QString::fromUtf8(e.payloadBytes()));
             if (!insertEvent.exec()) {
                 db.rollback();
                 return sqlError(QStringLiteral("Cannot store event %1").arg(e.seq),
@@ -301,8 +318,7 @@ Status ProjectStore::commitBatch(const std::vector<Pending> &batch, const QStrin
             latestState = &*p.state;
     }
     if (latestState) {
-        QSqlQuery upsert(db);
-        upsert.prepare(QStringLiteral("INSERT OR REPLACE INTO state(id, json, seq) VALUES (1, ?, ?)"));
+        QSqlQuery &upsert = statements.upsertState;
         upsert.addBindValue(QString::fromStdString(toStrictJson(*latestState)));
         upsert.addBindValue(latestSeq);
         if (!upsert.exec()) {

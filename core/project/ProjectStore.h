@@ -7,7 +7,6 @@
 #include <QString>
 
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -81,7 +80,8 @@ private:
     ProjectStore(QString projectDir, QString projectId);
     Status initialise();
     void writerLoop();
-    Status commitBatch(const std::vector<Pending> &batch, const QString &connection);
+    struct Statements; // the writer's prepared statements, made once per connection
+    Status commitBatch(const std::vector<Pending> &batch, Statements &statements);
     QString readerConnection() const;
 
     QString m_projectDir;
@@ -93,7 +93,7 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::condition_variable m_flushed;
-    std::deque<Pending> m_queue;
+    std::vector<Pending> m_queue;
     quint64 m_enqueued = 0;
     quint64 m_committed = 0;
     bool m_stopping = false;

@@ -101,7 +101,7 @@ void ProjectHub::onEvent(const QString &projectId, const Event &event)
     if (project.clients.empty())
         return;
     // Serialised once, sent to every socket.
-    const QString wire = QString::fromUtf8(toStrictJsonBytes(event.toJson()));
+    const QString wire = QString::fromStdString(event.toWire());
     const WsClient::Replay replayer = [this](WsClient *c, qint64 since, qint64 hello) { replay(c, since, hello); };
     const std::vector<WsClient *> clients = project.clients; // a send may close a socket
     for (WsClient *client : clients)

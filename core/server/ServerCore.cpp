@@ -72,8 +72,12 @@ ServerCore::ServerCore(const ServerOptions &options, bool requireToken, QObject 
 {
     m_api.addRoutes(m_router);
     connect(m_tcp, &QTcpServer::newConnection, this, [this] {
-        while (QTcpSocket *socket = m_tcp->nextPendingConnection())
+        while (QTcpSocket *socket = m_tcp->nextPendingConnection()) {
+            // Events are small frames sent as they happen: without TCP_NODELAY, Nagle's
+            // algorithm holds each one back until the client's (delayed) ACK, up to 40 ms.
+            socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
             new HttpConnection(socket, this, this);
+        }
     });
     // Second line of defence: the same policy inside the handshake itself.
     connect(m_ws, &QWebSocketServer::originAuthenticationRequired, this,

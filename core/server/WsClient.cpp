@@ -68,7 +68,7 @@ void WsClient::sendReplayed(const Event &event)
 {
     if (event.type == QLatin1String(events::Hello))
         return; // other connections' greetings are not part of the project's history
-    send(QString::fromUtf8(toStrictJsonBytes(event.toJson())));
+    send(QString::fromStdString(event.toWire()));
 }
 
 void WsClient::sendJson(const json &message)
