@@ -24,6 +24,8 @@ private Q_SLOTS:
     void replayFromAnySeq();
     void artifactsIndexFollowsArtifactEvents();
     void manyEventsFromThreadsAreAllStored();
+    void textRoundTripsThroughTheLog();
+    void failedWriteIsReportedAndNotDelivered();
     void interruptedStageIsMarkedFailed();
     void corruptStateIsAClearError();
     void notADatabaseIsAClearError();
@@ -184,6 +186,52 @@ void TestProjectStore::manyEventsFromThreadsAreAllStored()
         QCOMPARE(rec.events[i].seq, qint64(i + 1));
     }
     QVERIFY(!store->writeError().has_value());
+}
+
+void TestProjectStore::textRoundTripsThroughTheLog()
+{
+    // The writer binds names as UTF-16 and payloads as UTF-8 through SQLite's own API.
+    QTemporaryDir dir;
+    auto store = ProjectStore::open(dir.path(), QStringLiteral("p")).value();
+    Event event;
+    event.type = QString::fromUtf8("EVENT_\xc3\xa9");
+    event.projectId = QStringLiteral("p");
+    event.seq = 1;
+    event.name = QString::fromUtf8("LOG_LINE \xe2\x82\xac \"quoted\"");
+    event.payload = {{"text", "caf\xc3\xa9 \xf0\x9f\x98\x80 \\ \n"}, {"empty", ""}};
+    store->append(event);
+    store->flush();
+    const auto stored = store->events();
+    QVERIFY(stored.ok());
+    QCOMPARE(stored->size(), size_t(1));
+    QCOMPARE(stored->front().type, event.type);
+    QCOMPARE(stored->front().name, event.name);
+    QCOMPARE(QString::fromStdString(stored->front().toWire()), QString::fromStdString(event.toWire()));
+}
+
+void TestProjectStore::failedWriteIsReportedAndNotDelivered()
+{
+    QTemporaryDir dir;
+    auto store = ProjectStore::open(dir.path(), QStringLiteral("p")).value();
+    std::vector<qint64> delivered;
+    store->setDeliveryCallback([&](std::vector<Event> batch) {
+        for (const Event &e : batch)
+            delivered.push_back(e.seq);
+    });
+    Event event;
+    event.name = QStringLiteral("LOG_LINE");
+    event.seq = 7;
+    store->append(event);
+    store->flush();
+    QVERIFY(!store->writeError().has_value());
+    store->append(event); // the same seq again: the log refuses it
+    store->flush();
+    const auto error = store->writeError();
+    QVERIFY(error.has_value());
+    QVERIFY2(error->message.contains(QStringLiteral("Cannot store event 7")), qPrintable(error->message));
+    QVERIFY2(error->message.contains(QStringLiteral("UNIQUE")), qPrintable(error->message));
+    QCOMPARE(delivered, std::vector<qint64>{7}); // the refused batch is not delivered
+    QCOMPARE(store->events()->size(), size_t(1));
 }
 
 void TestProjectStore::interruptedStageIsMarkedFailed()

@@ -6,30 +6,40 @@ namespace baton {
 
 namespace {
 
+void appendEscaped(std::string &out, char c)
+{
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
+            out += escaped;
+        } else {
+            out += c;
+        }
+    }
+}
+
 // A JSON string literal as nlohmann's serializer writes it (UTF-8 passed through, the same
-// escapes), so toWire() equals dumping toJson().
+// escapes), so toWire() equals dumping toJson(). Names and ids are ASCII: no conversion for them.
 void appendJsonString(std::string &out, const QString &text)
 {
-    const QByteArray utf8 = text.toUtf8();
     out += '"';
-    for (const char c : utf8) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char escaped[8];
-                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
-                out += escaped;
-            } else {
-                out += c;
-            }
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t unit = text[i].unicode();
+        if (unit >= 0x80) {
+            for (const char c : QStringView(text).mid(i).toUtf8())
+                appendEscaped(out, c);
+            break;
         }
+        appendEscaped(out, char(unit));
     }
     out += '"';
 }
@@ -39,12 +49,12 @@ void appendJsonString(std::string &out, const QString &text)
 std::string Event::toWire() const
 {
     // Keys in the order nlohmann's std::map-backed objects dump them (alphabetical).
+    const QByteArray payloadText = payloadBytes();
     std::string out;
-    out.reserve(256);
+    out.reserve(size_t(payloadText.size() + name.size() + projectId.size() + type.size()) + 160);
     out += R"({"event":{"name":)";
     appendJsonString(out, name);
     out += R"(,"payload":)";
-    const QByteArray payloadText = payloadBytes();
     out.append(payloadText.constData(), size_t(payloadText.size()));
     out += R"(},"project_id":)";
     appendJsonString(out, projectId);

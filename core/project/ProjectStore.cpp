@@ -1,6 +1,7 @@
 #include "ProjectStore.h"
 
 #include "ProjectMeta.h"
+#include "SqliteStatement.h"
 
 #include "core/common/Logging.h"
 
@@ -17,6 +18,8 @@ namespace baton {
 namespace {
 
 constexpr int kSchemaVersion = 1;
+constexpr const char *kInsertEvent =
+    "INSERT INTO events(seq, ts, type, stage, status, name, payload) VALUES (?,?,?,?,?,?,?)";
 
 const char *const kSchema[] = {
     ProjectMeta::kCreateTable,
@@ -207,21 +210,19 @@ std::optional<Error> ProjectStore::writeError() const
 // Prepared once: preparing per batch cost as much as the inserts when batches are small.
 struct ProjectStore::Statements
 {
-    explicit Statements(const QSqlDatabase &database)
+    Statements(const QSqlDatabase &database, SqliteStatement events)
         : db(database)
-        , insertEvent(db)
+        , insertEvent(std::move(events))
         , insertArtifact(db)
         , upsertState(db)
     {
-        insertEvent.prepare(QStringLiteral(
-            "INSERT INTO events(seq, ts, type, stage, status, name, payload) VALUES (?,?,?,?,?,?,?)"));
         insertArtifact.prepare(QStringLiteral(
             "INSERT OR REPLACE INTO artifacts(id, type, name, url, meta, seq) VALUES (?,?,?,?,?,?)"));
         upsertState.prepare(QStringLiteral("INSERT OR REPLACE INTO state(id, json, seq) VALUES (1, ?, ?)"));
     }
 
     QSqlDatabase db;
-    QSqlQuery insertEvent;
+    SqliteStatement insertEvent;
     QSqlQuery insertArtifact;
     QSqlQuery upsertState;
 };
@@ -237,7 +238,14 @@ void ProjectStore::writerLoop()
             m_flushed.notify_all();
             return;
         }
-        Statements statements(db.value());
+        auto insertEvent = SqliteStatement::prepare(db.value(), kInsertEvent);
+        if (!insertEvent) {
+            std::lock_guard lock(m_mutex);
+            m_writeError = insertEvent.error();
+            m_flushed.notify_all();
+            return;
+        }
+        auto statements = std::make_unique<Statements>(db.value(), std::move(insertEvent).value());
         for (;;) {
             std::vector<Pending> batch;
             {
@@ -247,7 +255,7 @@ void ProjectStore::writerLoop()
                     break;
                 batch.swap(m_queue);
             }
-            const Status status = commitBatch(batch, statements);
+            const Status status = commitBatch(batch, *statements);
             if (status.ok()) {
                 std::vector<Event> delivered;
                 delivered.reserve(batch.size());
@@ -269,6 +277,7 @@ void ProjectStore::writerLoop()
             }
             m_flushed.notify_all();
         }
+        statements.reset(); // finalised before the connection closes, or closing fails
         db.value().close();
     } // every handle on the connection is gone before it is removed
     QSqlDatabase::removeDatabase(connection);
@@ -280,7 +289,7 @@ Status ProjectStore::commitBatch(const std::vector<Pending> &batch, Statements &
     if (!db.transaction())
         return sqlError(QStringLiteral("Cannot start a transaction"), db.lastError(),
                         databasePath());
-    QSqlQuery &insertEvent = statements.insertEvent;
+    SqliteStatement &insertEvent = statements.insertEvent;
     QSqlQuery &insertArtifact = statements.insertArtifact;
 
     const json *latestState = nullptr;
@@ -289,17 +298,21 @@ Status ProjectStore::commitBatch(const std::vector<Pending> &batch, Statements &
         if (p.event) {
             const Event &e = *p.event;
             latestSeq = e.seq;
-            insertEvent.addBindValue(e.seq);
-            insertEvent.addBindValue(e.tsMs);
-            insertEvent.addBindValue(e.type);
-            insertEvent.addBindValue(stageName(e.stage));
-            insertEvent.addBindValue(statusName(e.stageStatus));
-            insertEvent.addBindValue(e.name);
-            insertEvent.addBindValue(QString::fromUtf8(e.payloadBytes()));
-            if (!insertEvent.exec()) {
+            const QString stage = stageName(e.stage);
+            const QString status = statusName(e.stageStatus);
+            const QByteArray payload = e.payloadBytes();
+            insertEvent.bind(1, e.seq);
+            insertEvent.bind(2, e.tsMs);
+            insertEvent.bind(3, e.type);
+            insertEvent.bind(4, stage);
+            insertEvent.bind(5, status);
+            insertEvent.bind(6, e.name);
+            insertEvent.bindUtf8(7, payload);
+            if (Status stored = insertEvent.exec(); !stored) {
                 db.rollback();
-                return sqlError(QStringLiteral("Cannot store event %1").arg(e.seq),
-                                insertEvent.lastError(), databasePath());
+                return makeError(ErrorKind::Io, QStringLiteral("store.sql"),
+                                 QStringLiteral("Cannot store event %1: %2").arg(e.seq).arg(stored.error().message),
+                                 databasePath());
             }
             // The artifacts index is a projection of ARTIFACT_ADDED events.
             if (e.name == QLatin1String("ARTIFACT_ADDED") && e.payload.contains("artifact")) {
