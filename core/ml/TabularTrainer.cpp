@@ -39,6 +39,8 @@ using Clock = std::chrono::steady_clock;
 constexpr double kRefitDeadline = 0.93;
 // Out-of-fold predictions kept for the ensemble selection: the best this many (MemoryPlan counts them).
 constexpr size_t kEnsemblePool = 12;
+// Greedy ensemble-selection steps (weights in 1/25ths at the finest), as in Caruana et al. and AutoGluon.
+constexpr int kEnsembleSteps = 25;
 
 double nowS()
 {
@@ -675,8 +677,8 @@ std::vector<std::pair<size_t, double>> TabularTrainer::selectEnsemble(const std:
     }
     std::stable_sort(pool.begin(), pool.end(),
                      [&](const auto &a, const auto &b) { return improves(metric, a.second, b.second); });
-    if (pool.size() > 12)
-        pool.resize(12);
+    if (pool.size() > kEnsemblePool)
+        pool.resize(kEnsemblePool);
     if (pool.empty()) {
         // only partial candidates: the best of them alone
         std::optional<size_t> bestPartial;
@@ -689,38 +691,42 @@ std::vector<std::pair<size_t, double>> TabularTrainer::selectEnsemble(const std:
             return {{*bestPartial, 1.0}};
         return {};
     }
+    // Greedy selection with replacement for a fixed number of steps, kept at the step that scored
+    // best. A step may add a member without improving the score: it shifts the weights by a
+    // smaller amount, which the next step can build on (1/2 + 1/2 may lose where 2/3 + 1/3 wins);
+    // stopping at the first step that does not improve would never reach those weights.
     const size_t width = all[pool.front().first].oof.size();
     std::vector<double> sum(width, 0.0);
-    std::vector<int> counts(pool.size(), 0);
-    int total = 0;
-    double currentScore = 0;
+    std::vector<int> counts(pool.size(), 0), bestCounts;
+    double bestEnsembleScore = 0;
     std::vector<double> trial(width);
-    for (int step = 0; step < 25; ++step) {
+    for (int step = 0; step < kEnsembleSteps; ++step) {
         std::optional<size_t> bestJ;
         double bestScore = 0;
         for (size_t j = 0; j < pool.size(); ++j) {
             const std::vector<double> &p = all[pool[j].first].oof;
             for (size_t i = 0; i < width; ++i)
-                trial[i] = (sum[i] + p[i]) / double(total + 1);
+                trial[i] = (sum[i] + p[i]) / double(step + 1);
             const double score = scoreAll(trial, metric);
             if (!bestJ || improves(metric, score, bestScore)) {
                 bestJ = j;
                 bestScore = score;
             }
         }
-        if (total > 0 && !improves(metric, bestScore, currentScore))
-            break; // nothing improves the ensemble any more
         const std::vector<double> &p = all[pool[*bestJ].first].oof;
         for (size_t i = 0; i < width; ++i)
             sum[i] += p[i];
         ++counts[*bestJ];
-        ++total;
-        currentScore = bestScore;
+        if (bestCounts.empty() || improves(metric, bestScore, bestEnsembleScore)) {
+            bestEnsembleScore = bestScore;
+            bestCounts = counts;
+        }
     }
+    const int total = std::accumulate(bestCounts.begin(), bestCounts.end(), 0);
     std::vector<std::pair<size_t, double>> weights;
     for (size_t j = 0; j < pool.size(); ++j) {
-        if (counts[j] > 0)
-            weights.emplace_back(pool[j].first, double(counts[j]) / double(total));
+        if (bestCounts[j] > 0)
+            weights.emplace_back(pool[j].first, double(bestCounts[j]) / double(total));
     }
     return weights;
 }
