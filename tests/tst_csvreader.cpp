@@ -140,6 +140,8 @@ private Q_SLOTS:
     void parallelMatchesSequential();
     void iris();
     void amesHousing();
+    void lateWidening();
+    void earlyTextGuessUndone();
     void tableApi();
 };
 
@@ -893,6 +895,86 @@ void TstCsvReader::amesHousing()
     for (int c = 0; c < table.columnCount(); ++c) {
         for (qsizetype r = 0; r < table.rowCount(); r += 97)
             QCOMPARE(again.value().cellText(r, c), table.cellText(r, c));
+    }
+}
+
+// Types are inferred while the cells are converted: a column whose type widens after many rows,
+// or differs between chunks, is converted again and must read exactly as if its type had been
+// known from the start (values bit-equal to strtod, dates in the layout the whole column gives).
+void TstCsvReader::lateWidening()
+{
+    const int rows = 40000; // ~1 MB: several chunks with 2 and 3 threads
+    QByteArray csv = "n,mixed,late,when,cat\n";
+    std::vector<QByteArray> mixed;
+    std::vector<QByteArray> late;
+    for (int i = 0; i < rows; ++i) {
+        // mixed: integers (and a "-0") until row 15000, then decimals; late: integers in the
+        // first half, decimals only in the second (so only a later chunk sees them).
+        mixed.push_back(i == 7 ? QByteArray("-0")
+                               : i < 15000 ? QByteArray::number(i - 500)
+                                           : QByteArray::number(i * 0.37 - 11.0, 'g', 17));
+        late.push_back(i < rows / 2 ? QByteArray::number(i * 3) : "-0.0" + QByteArray::number(i));
+        // when: ambiguous d/m values (month first) until the last row, which only fits day first.
+        const QByteArray when = i == rows - 1 ? QByteArray("31/12/2020")
+                                              : QByteArray::number(1 + i % 12) + '/'
+                                                    + QByteArray::number(1 + (i / 12) % 12)
+                                                    + "/2021";
+        csv += QByteArray::number(i) + ',' + mixed.back() + ',' + late.back() + ',' + when + ','
+               + (i % 3 ? "a" : "b") + '\n';
+    }
+    for (int threads : {1, 2, 3}) {
+        CsvOptions options;
+        options.threads = threads;
+        READ_OK(table, csv, options);
+        QCOMPARE(table.rowCount(), qsizetype(rows));
+        QCOMPARE(table.column(0).type(), ColumnType::Int64);
+        QCOMPARE(table.column(1).type(), ColumnType::Float64);
+        QCOMPARE(table.column(2).type(), ColumnType::Float64);
+        QCOMPARE(table.column(3).type(), ColumnType::DateTime);
+        QCOMPARE(table.column(3).dateTimeFormat(), QStringLiteral("dd/MM/yyyy"));
+        QCOMPARE(table.column(4).type(), ColumnType::Categorical);
+        for (int i = 0; i < rows; ++i) {
+            const double m = table.column(1).float64Values()[size_t(i)];
+            const double l = table.column(2).float64Values()[size_t(i)];
+            QVERIFY2(sameBits(m, referenceStrtod(mixed[size_t(i)].constData())),
+                     qPrintable(QStringLiteral("%1 threads, row %2").arg(threads).arg(i)));
+            QVERIFY2(sameBits(l, referenceStrtod(late[size_t(i)].constData())),
+                     qPrintable(QStringLiteral("%1 threads, row %2").arg(threads).arg(i)));
+            const int day = 1 + i % 12;
+            const int month = 1 + (i / 12) % 12;
+            const qint64 when = i == rows - 1 ? utcMs(2020, 12, 31) : utcMs(2021, month, day);
+            QCOMPARE(table.column(3).int64Values()[size_t(i)], when);
+        }
+        QVERIFY(std::signbit(table.column(1).float64Values()[7]));
+    }
+}
+
+// A string column may look like Text early (the reader guesses the column's size from the first
+// records, here long ones) and still be a category of the whole file: the guess is undone and the
+// dictionary keeps the order of first appearance.
+void TstCsvReader::earlyTextGuessUndone()
+{
+    const int distinct = 5000;
+    const int rows = 200000; // 5000 <= 200000 / 20: a category
+    QByteArray csv = "code,padding\n";
+    const QByteArray padding(400, 'x');
+    for (int i = 0; i < rows; ++i) {
+        csv += 'v' + QByteArray::number(i % distinct) + ',';
+        csv += (i < distinct ? padding : QByteArray("p")) + QByteArray::number(i);
+        csv += '\n';
+    }
+    for (int threads : {1, 2}) {
+        CsvOptions options;
+        options.threads = threads;
+        READ_OK(table, csv, options);
+        const Column &code = table.column(0);
+        QCOMPARE(code.type(), ColumnType::Categorical);
+        QCOMPARE(code.dictionary().size(), size_t(distinct));
+        QCOMPARE(code.dictionary().front(), QStringLiteral("v0"));
+        QCOMPARE(code.dictionary().back(), QStringLiteral("v%1").arg(distinct - 1));
+        for (int i = 0; i < rows; i += 997)
+            QCOMPARE(code.codes()[size_t(i)], int32_t(i % distinct));
+        QCOMPARE(table.column(1).type(), ColumnType::Text);
     }
 }
 

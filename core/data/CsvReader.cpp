@@ -1,31 +1,26 @@
 #include "CsvReader.h"
 
-#include "CsvSyntax.h"
+#include "CsvChunkColumn.h"
+
+#include "HugePages.h"
 
 #include "core/common/SystemMemory.h"
 #include "core/jobs/JobRunner.h"
 
 #include <QElapsedTimer>
 #include <QFile>
-#include <QDateTime>
 #include <QFileInfo>
 #include <QLocale>
 #include <QLoggingCategory>
-#include <QSet>
 #include <QThread>
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <climits>
-#include <cmath>
 #include <condition_variable>
-#include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <limits>
-#include <locale.h>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -44,7 +39,6 @@ const QLoggingCategory &lcCsv()
     return category;
 }
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Below this many bytes per chunk, threads cost more than they save.
 constexpr qsizetype kMinChunkBytes = 64 * 1024;
 // How often (in records) workers look at the token and publish progress.
@@ -269,94 +263,30 @@ Result<std::vector<const char *>> findChunkStarts(const Input &in, const char *f
     return starts;
 }
 
-// What the first pass learns about one column.
-struct ColumnStats
+// One run of records and its columns, typed while they are read.
+struct Chunk
 {
-    qint64 present = 0;
-    qint64 missing = 0;
-    bool canBool = true;
-    bool canInt = true;
-    bool canDouble = true;
-    uint8_t dateFamilies = DateFamily::All;
-    uint8_t dateFeatures = 0;
-
-    bool isString() const { return !canBool && !canInt && !canDouble && dateFamilies == 0; }
-
-    void observe(Sv field)
-    {
-        const Sv s = trimmed(field);
-        if (isMissingToken(s)) {
-            ++missing;
-            return;
-        }
-        ++present;
-        if (isString())
-            return;
-        if (canBool)
-            canBool = parseBool(s) >= 0;
-        if (canInt) {
-            int64_t i;
-            canInt = parseInt64(s, i);
-        }
-        if (!canInt && canDouble)
-            canDouble = isDoubleSyntax(s);
-        if (dateFamilies) {
-            DateParts parts;
-            dateFamilies &= parseDateTime(s, parts);
-            dateFeatures |= parts.features;
-        }
-    }
-
-    void merge(const ColumnStats &other)
-    {
-        present += other.present;
-        missing += other.missing;
-        canBool = canBool && other.canBool;
-        canInt = canInt && other.canInt;
-        canDouble = canDouble && other.canDouble;
-        dateFamilies &= other.dateFamilies;
-        dateFeatures |= other.dateFeatures;
-    }
-};
-
-enum class Kind { Empty, Bool, Int64, Float64, DateTime, String };
-
-Kind kindOf(const ColumnStats &s)
-{
-    if (s.present == 0)
-        return Kind::Empty;
-    if (s.canBool)
-        return Kind::Bool;
-    if (s.canInt)
-        return Kind::Int64;
-    if (s.canDouble)
-        return Kind::Float64;
-    if (s.dateFamilies)
-        return Kind::DateTime;
-    return Kind::String;
-}
-
-struct ChunkScan
-{
-    std::vector<ColumnStats> stats;
+    const char *from = nullptr;
+    const char *to = nullptr;
+    std::vector<ChunkColumn> columns;
     qsizetype rows = 0;
     bool validUtf8 = true;
 };
 
-// Pass 1 over a chunk: field counts, per-column type evidence, UTF-8 validity.
-Status scanChunk(const Input &in, const char *from, const char *to, bool checkUtf8,
-                 ChunkRunner &runner, int chunk, ChunkScan &out)
+// Splits the records of [from, to) into fields, calling onField(column, field, transient) for
+// each (transient: the field was unescaped into scratch space that the next one reuses), and
+// checks quoting and field counts. Every kCheckEvery records it looks at the token, reports
+// progress and calls onCheck(position, records so far).
+template<typename OnField, typename OnCheck>
+Status forEachField(const Input &in, const char *from, const char *to, ChunkRunner &runner,
+                    int chunk, qsizetype &rows, OnField &&onField, OnCheck &&onCheck)
 {
-    out.stats.assign(size_t(in.columnCount), ColumnStats{});
-    if (checkUtf8)
-        out.validUtf8 = isValidUtf8(from, to);
-    ColumnStats *stats = out.stats.data();
     const int columns = in.columnCount;
     const bool skipBlank = columns > 1;
     std::string scratch;
     const char *p = from;
     const char *reported = from;
-    qsizetype rows = 0;
+    rows = 0;
     unsigned iterations = 0;
     while (p < to) {
         if (++iterations % kCheckEvery == 0) {
@@ -366,6 +296,7 @@ Status scanChunk(const Input &in, const char *from, const char *to, bool checkUt
                 return {};
             runner.advance(p - reported);
             reported = p;
+            onCheck(p, rows);
         }
         if (skipBlank && skipBlankLine(p, to))
             continue;
@@ -373,7 +304,7 @@ Status scanChunk(const Input &in, const char *from, const char *to, bool checkUt
         int count = 0;
         const bool closed = parseRecord(p, to, in.delimiter, scratch, count, [&](int i, Sv field) {
             if (i < columns)
-                stats[i].observe(field);
+                onField(size_t(i), field, !scratch.empty() && field.data() == scratch.data());
         });
         if (!closed)
             return in.unterminatedQuote(p);
@@ -382,289 +313,229 @@ Status scanChunk(const Input &in, const char *from, const char *to, bool checkUt
         ++rows;
     }
     runner.advance(p - reported);
-    out.rows = rows;
     return {};
 }
 
-// The typed destination of one column, filled in place by all chunks (disjoint row ranges).
-struct ColumnPlan
+// The reading pass over one chunk: every cell inferred and converted at once (ChunkColumn).
+// fileBytes: the size of all records, to estimate how many present values a column will have.
+Status readChunk(const Input &in, Chunk &chunk, bool checkUtf8, qsizetype fileBytes,
+                 ChunkRunner &runner, int index)
+{
+    chunk.validUtf8 = !checkUtf8 || isValidUtf8(chunk.from, chunk.to);
+    chunk.columns.resize(size_t(in.columnCount));
+    for (ChunkColumn &column : chunk.columns)
+        column.strings.encoding = chunk.validUtf8 ? TextEncoding::Utf8 : TextEncoding::Latin1;
+    const double chunkBytes = double(chunk.to - chunk.from);
+    bool reserved = false;
+    return forEachField(
+        in, chunk.from, chunk.to, runner, index, chunk.rows,
+        [&](size_t i, Sv field, bool transient) { chunk.columns[i].add(field, transient); },
+        [&](const char *p, qsizetype rows) {
+            const double consumed = double(p - chunk.from);
+            if (!reserved) {
+                // Sized once from the records so far: no copies as the vectors grow.
+                const auto expected = size_t(double(rows) * chunkBytes / consumed * 1.05) + 64;
+                for (ChunkColumn &column : chunk.columns)
+                    column.reserve(expected);
+                reserved = true;
+            }
+            // A category has at most max(50, present / 20) values in the whole column; beyond
+            // the estimate of that, a string column keeps text (checked exactly at the end).
+            for (ChunkColumn &column : chunk.columns) {
+                const double presentInFile = double(column.stats.present) * double(fileBytes)
+                                             / consumed;
+                column.strings.switchAbove = std::max<qint64>(50, qint64(presentInFile / 20));
+            }
+        });
+}
+
+// The type of one column, decided from the evidence of all its chunks.
+struct ColumnDecision
 {
     Kind kind = Kind::Empty;
     uint8_t dateFamily = 0;
     uint8_t dateFeatures = 0;
     qint64 present = 0;
+    qint64 missing = 0;
     // String columns: more distinct values than this can only end as Text (see readCsv docs).
     qint64 categoricalLimit = 0;
-    std::vector<double> doubles;
-    std::vector<int64_t> ints;
-    std::vector<uint8_t> bools;
-    std::vector<int32_t> codes;
-    std::vector<uint8_t> missing; // sized only if some cell is missing
+    // Some chunk has more distinct values than a category may: Text, whatever the others hold.
+    bool knownText = false;
 };
 
-// One chunk's view of a string column. It starts dictionary-encoding (codes in the plan, distinct
-// values here in order of first appearance); once the column is known to be Text (too many
-// distinct values here or in another chunk) it stops hashing and keeps a QString per cell, since
-// a dictionary as large as the column would only cost time and memory.
-struct ChunkStrings
+// Whether a chunk's column must be converted again to become part of the decided column.
+bool needsReconversion(const ChunkColumn &column, const ColumnDecision &decision,
+                       TextEncoding encoding)
 {
-    qsizetype baseRow = 0; // first row of this chunk (chunk 0 includes a data first record)
-    qsizetype rowCount = 0;
-    std::vector<Sv> values;
-    std::deque<std::string> owned; // values unescaped into scratch need a home of their own
-    bool textMode = false;
-    std::vector<QString> texts; // textMode: per row from baseRow; null = missing
-
-    int32_t codeFor(Sv value, bool transient)
-    {
-        if (m_slots.empty())
-            rehash(64);
-        const uint64_t hash = hashOf(value);
-        size_t slot = size_t(hash) & (m_slots.size() - 1);
-        for (; m_slots[slot].code >= 0; slot = (slot + 1) & (m_slots.size() - 1)) {
-            const Slot &s = m_slots[slot];
-            if (s.hash == hash && values[size_t(s.code)] == value)
-                return s.code;
-        }
-        if (transient)
-            value = owned.emplace_back(value);
-        const auto code = int32_t(values.size());
-        values.push_back(value);
-        m_slots[slot] = {hash, code};
-        if (values.size() * 2 > m_slots.size())
-            rehash(m_slots.size() * 2);
-        return code;
-    }
-
-    // Re-expresses the rows encoded so far as strings and drops the dictionary.
-    void switchToText(const std::vector<int32_t> &codes, qsizetype rowsDone, TextEncoding encoding)
-    {
-        std::vector<QString> decoded;
-        decoded.reserve(values.size());
-        for (Sv v : values)
-            decoded.push_back(decode(v, encoding));
-        texts.resize(size_t(rowCount));
-        for (qsizetype r = 0; r < rowsDone; ++r) {
-            const int32_t code = codes[size_t(baseRow + r)];
-            if (code >= 0)
-                texts[size_t(r)] = decoded[size_t(code)];
-        }
-        textMode = true;
-        m_slots = {};
-        values = {};
-        owned = {};
-    }
-
-private:
-    // Open addressing with the hash beside the code: a lookup reads one slot and compares the
-    // bytes only when the hashes agree (std::unordered_map took a node and a pointer chase).
-    struct Slot
-    {
-        uint64_t hash = 0;
-        int32_t code = -1; // -1: empty
-    };
-
-    static uint64_t hashOf(Sv value)
-    {
-        // std::hash's low bits are fine for a power-of-two table once mixed (splitmix64).
-        uint64_t x = std::hash<Sv>{}(value);
-        x ^= x >> 30;
-        x *= 0xbf58476d1ce4e5b9ULL;
-        x ^= x >> 27;
-        return x;
-    }
-
-    void rehash(size_t capacity)
-    {
-        std::vector<Slot> slots(capacity);
-        for (const Slot &s : m_slots) {
-            if (s.code < 0)
-                continue;
-            size_t slot = size_t(s.hash) & (capacity - 1);
-            while (slots[slot].code >= 0)
-                slot = (slot + 1) & (capacity - 1);
-            slots[slot] = s;
-        }
-        m_slots = std::move(slots);
-    }
-
-    std::vector<Slot> m_slots; // size a power of two, at most half full
-};
-
-// What every chunk of the conversion pass shares.
-struct ConvertContext
-{
-    const Input &in;
-    TextEncoding encoding;
-    std::vector<ColumnPlan> &plans;
-    // Per column: some chunk found it must be Text; the others switch at their next check.
-    std::vector<std::atomic<bool>> &textColumns;
-};
-
-void storeField(const ConvertContext &context, size_t column, ChunkStrings &strings, size_t row,
-                Sv field, bool transient)
-{
-    ColumnPlan &plan = context.plans[column];
-    if (plan.kind == Kind::Empty)
-        return; // pre-filled with NaN
-    const Sv s = trimmed(field);
-    if (isMissingToken(s)) {
-        switch (plan.kind) {
-        case Kind::Float64: plan.doubles[row] = kNaN; break;
-        case Kind::String:
-            if (!strings.textMode)
-                plan.codes[row] = -1;
-            break;
-        default: plan.missing[row] = 1; break;
-        }
-        return;
-    }
-    switch (plan.kind) {
-    case Kind::Bool: plan.bools[row] = parseBool(s) == 1 ? 1 : 0; break;
-    case Kind::Int64: parseInt64(s, plan.ints[row]); break;
-    case Kind::Float64: {
-        double v = kNaN;
-        parseDouble(s, v);
-        plan.doubles[row] = v;
-        break;
-    }
-    case Kind::DateTime: {
-        DateParts parts;
-        parseDateTime(s, parts);
-        plan.ints[row] = toEpochMs(parts, plan.dateFamily);
-        break;
-    }
-    case Kind::String:
-        if (strings.textMode) {
-            strings.texts[row - size_t(strings.baseRow)] = decode(field, context.encoding);
-            break;
-        }
-        plan.codes[row] = strings.codeFor(field, transient);
-        if (qint64(strings.values.size()) > plan.categoricalLimit) {
-            strings.switchToText(plan.codes, qsizetype(row) + 1 - strings.baseRow,
-                                 context.encoding);
-            context.textColumns[column].store(true, std::memory_order_relaxed);
-        }
-        break;
-    case Kind::Empty: break;
-    }
+    if (column.stale())
+        return true;
+    if (column.kind() == Kind::Empty)
+        return false; // every cell missing: reads as any type
+    if (column.kind() != decision.kind || column.dateFamily() != decision.dateFamily)
+        return true;
+    if (decision.kind == Kind::String && column.strings.textMode())
+        return !decision.knownText || column.strings.encoding != encoding;
+    return false;
 }
 
-// Pass 2 over a chunk: converts every field into its column at rows firstRow, firstRow + 1, ...
-Status convertChunk(const ConvertContext &context, const char *from, const char *to,
-                    qsizetype firstRow, std::vector<ChunkStrings> &strings, ChunkRunner &runner,
-                    int chunk)
+// Converts the chunk's columns that need it again, now with their decided types.
+Status reconvertChunk(const Input &in, Chunk &chunk, const std::vector<ColumnDecision> &decisions,
+                      TextEncoding encoding, ChunkRunner &runner, int index)
 {
-    const Input &in = context.in;
-    const int columns = in.columnCount;
-    const bool skipBlank = columns > 1;
-    std::string scratch;
-    const char *p = from;
-    const char *reported = from;
-    auto row = size_t(firstRow);
-    unsigned iterations = 0;
-    while (p < to) {
-        if (++iterations % kCheckEvery == 0) {
-            if (runner.cancelled())
-                return cancelledError(in.label);
-            if (runner.superseded(chunk))
-                return {};
-            runner.advance(p - reported);
-            reported = p;
-            for (size_t i = 0; i < size_t(columns); ++i) {
-                ChunkStrings &s = strings[i];
-                if (context.plans[i].kind == Kind::String && !s.textMode
-                    && context.textColumns[i].load(std::memory_order_relaxed)) {
-                    s.switchToText(context.plans[i].codes, qsizetype(row) - s.baseRow,
-                                   context.encoding);
-                }
-            }
-        }
-        if (skipBlank && skipBlankLine(p, to))
+    std::vector<uint8_t> wanted(chunk.columns.size());
+    bool any = false;
+    for (size_t i = 0; i < chunk.columns.size(); ++i) {
+        ChunkColumn &column = chunk.columns[i];
+        if (!needsReconversion(column, decisions[i], encoding))
             continue;
-        const char *record = p;
-        int count = 0;
-        const bool closed = parseRecord(p, to, in.delimiter, scratch, count, [&](int i, Sv field) {
-            if (i < columns) {
-                const bool transient = !scratch.empty() && field.data() == scratch.data();
-                storeField(context, size_t(i), strings[size_t(i)], row, field, transient);
-            }
-        });
-        // The first pass accepted these bytes; reaching this means the input changed under us.
-        if (!closed)
-            return in.unterminatedQuote(p);
-        if (count != columns)
-            return in.raggedRow(record, count);
-        ++row;
+        wanted[i] = 1;
+        any = true;
+        column = ChunkColumn();
+        column.fixType(decisions[i].kind, decisions[i].dateFamily);
+        column.strings.encoding = encoding;
+        if (decisions[i].knownText)
+            column.strings.switchToText();
+        column.reserve(size_t(chunk.rows));
     }
-    runner.advance(p - reported);
-    return {};
+    if (!any)
+        return {};
+    qsizetype rows = 0;
+    return forEachField(
+        in, chunk.from, chunk.to, runner, index, rows,
+        [&](size_t i, Sv field, bool transient) {
+            if (wanted[i])
+                chunk.columns[i].store(field, transient);
+        },
+        [](const char *, qsizetype) {});
 }
 
-// Builds the Categorical or Text column of a string plan from its chunks.
-Column finishStringColumn(const QString &name, ColumnPlan &plan,
-                          std::vector<std::vector<ChunkStrings>> &chunks, size_t column,
-                          bool knownText, TextEncoding encoding)
+// Builds the Categorical or Text column of a string column from its chunks.
+Column finishStringColumn(const QString &name, const ColumnDecision &decision,
+                          std::vector<ChunkColumn *> &parts, size_t rows, TextEncoding encoding)
 {
-    const size_t rows = plan.codes.size();
-    if (!knownText) {
+    if (!decision.knownText) {
         // Merge the chunk dictionaries in file order, so codes follow first appearance.
+        std::vector<int32_t> codes;
+        reserveAdvised(codes, rows);
         std::unordered_map<Sv, int32_t> index;
         std::vector<Sv> values;
-        for (auto &perChunk : chunks) {
-            const ChunkStrings &local = perChunk[column];
-            std::vector<int32_t> remap(local.values.size());
-            bool identity = true;
-            for (size_t v = 0; v < local.values.size(); ++v) {
-                const auto [it, inserted] = index.try_emplace(local.values[v],
-                                                              int32_t(values.size()));
-                if (inserted)
-                    values.push_back(local.values[v]);
-                remap[v] = it->second;
-                identity = identity && remap[v] == int32_t(v);
-            }
-            if (identity)
-                continue;
-            const auto end = size_t(local.baseRow + local.rowCount);
-            for (size_t r = size_t(local.baseRow); r < end; ++r) {
-                if (plan.codes[r] >= 0)
-                    plan.codes[r] = remap[size_t(plan.codes[r])];
+        for (ChunkColumn *part : parts) {
+            const auto partRows = size_t(part->rows());
+            if (part->kind() != Kind::String) {
+                codes.insert(codes.end(), partRows, -1); // every cell missing
+            } else {
+                const std::vector<Sv> &local = part->strings.values();
+                std::vector<int32_t> remap(local.size());
+                for (size_t v = 0; v < local.size(); ++v) {
+                    const auto [it, inserted] = index.try_emplace(local[v],
+                                                                  int32_t(values.size()));
+                    if (inserted)
+                        values.push_back(local[v]);
+                    remap[v] = it->second;
+                }
+                for (const int32_t code : part->strings.codes())
+                    codes.push_back(code >= 0 ? remap[size_t(code)] : -1);
             }
         }
         std::vector<QString> dictionary;
         dictionary.reserve(values.size());
         for (Sv v : values)
             dictionary.push_back(decode(v, encoding));
+        for (ChunkColumn *part : parts)
+            *part = ChunkColumn(); // the dictionaries' views are no longer needed
         const auto distinct = qint64(dictionary.size());
-        if (distinct <= plan.categoricalLimit && distinct < plan.present)
-            return Column::categorical(name, std::move(plan.codes), std::move(dictionary));
+        if (distinct <= decision.categoricalLimit && distinct < decision.present)
+            return Column::categorical(name, std::move(codes), std::move(dictionary));
         // Few values, but no repeats: an identifier. Cells share the dictionary's strings.
         std::vector<QString> texts(rows);
         for (size_t r = 0; r < rows; ++r) {
-            if (plan.codes[r] >= 0)
-                texts[r] = dictionary[size_t(plan.codes[r])];
+            if (codes[r] >= 0)
+                texts[r] = dictionary[size_t(codes[r])];
         }
-        plan.codes = {};
         std::vector<uint8_t> missing(rows);
         for (size_t r = 0; r < rows; ++r)
             missing[r] = texts[r].isNull() ? 1 : 0;
         return Column::text(name, std::move(texts), std::move(missing));
     }
     std::vector<QString> texts(rows);
-    for (auto &perChunk : chunks) {
-        ChunkStrings &local = perChunk[column];
-        if (!local.textMode) // finished before it heard the column was Text
-            local.switchToText(plan.codes, local.rowCount, encoding);
-        std::move(local.texts.begin(), local.texts.end(), texts.begin() + local.baseRow);
-        local = ChunkStrings();
+    size_t offset = 0;
+    for (ChunkColumn *part : parts) {
+        const auto partRows = size_t(part->rows());
+        if (part->kind() == Kind::String) {
+            part->strings.encoding = encoding;
+            if (!part->strings.textMode()) // stayed below the estimate of a category's size
+                part->strings.switchToText();
+            std::vector<QString> local = part->strings.takeTexts();
+            std::move(local.begin(), local.end(), texts.begin() + qsizetype(offset));
+        }
+        offset += partRows;
+        *part = ChunkColumn();
     }
-    plan.codes = {};
     std::vector<uint8_t> missing(rows);
     for (size_t r = 0; r < rows; ++r)
         missing[r] = texts[r].isNull() ? 1 : 0; // present values are never empty (see missing)
     return Column::text(name, std::move(texts), std::move(missing));
 }
 
+// Concatenates a column's chunks (file order) into its final Column and frees them.
+Column assembleColumn(const QString &name, const ColumnDecision &decision,
+                      std::vector<ChunkColumn *> parts, size_t rows, TextEncoding encoding)
+{
+    if (decision.kind == Kind::String)
+        return finishStringColumn(name, decision, parts, rows, encoding);
+    // Each final vector is reserved at its exact size (advised, see HugePages.h) and appended to,
+    // so its pages are written once.
+    if (decision.kind == Kind::Empty || decision.kind == Kind::Float64) {
+        std::vector<double> values;
+        reserveAdvised(values, rows);
+        for (ChunkColumn *part : parts) {
+            // An Empty chunk holds NaN for its missing cells, like a Float64 one.
+            values.insert(values.end(), part->doubles().begin(), part->doubles().end());
+            *part = ChunkColumn();
+        }
+        return Column::float64(name, std::move(values));
+    }
+    const bool isBool = decision.kind == Kind::Bool;
+    std::vector<int64_t> ints;
+    std::vector<uint8_t> bools;
+    std::vector<uint8_t> missing;
+    isBool ? reserveAdvised(bools, rows) : reserveAdvised(ints, rows);
+    if (decision.missing > 0)
+        reserveAdvised(missing, rows);
+    for (ChunkColumn *part : parts) {
+        const auto partRows = size_t(part->rows());
+        if (part->kind() == Kind::Empty) {
+            // Every cell missing; values 0.
+            if (isBool)
+                bools.insert(bools.end(), partRows, 0);
+            else
+                ints.insert(ints.end(), partRows, 0);
+            if (decision.missing > 0)
+                missing.insert(missing.end(), partRows, 1);
+        } else {
+            const std::vector<int64_t> &local = part->ints();
+            if (isBool) {
+                for (const int64_t value : local)
+                    bools.push_back(uint8_t(value));
+            } else {
+                ints.insert(ints.end(), local.begin(), local.end());
+            }
+            if (decision.missing > 0)
+                missing.insert(missing.end(), part->missing().begin(), part->missing().end());
+        }
+        *part = ChunkColumn();
+    }
+    switch (decision.kind) {
+    case Kind::Bool: return Column::boolean(name, std::move(bools), std::move(missing));
+    case Kind::DateTime:
+        return Column::dateTime(name, std::move(ints),
+                                dateTimeFormat(decision.dateFamily, decision.dateFeatures),
+                                std::move(missing));
+    default: return Column::int64(name, std::move(ints), std::move(missing));
+    }
+}
+
+// Header detection (CsvHeader::Detect): a value of the first record that does not fit its non-
 // string column is a name; one that fits the column's type is data; string columns say nothing.
 bool looksLikeHeader(const std::vector<ColumnStats> &dataStats,
                      const std::vector<ColumnStats> &firstRowStats)
@@ -746,99 +617,86 @@ Result<Table> parseCsv(const char *data, qsizetype size, const CsvOptions &optio
             return found.error();
         starts = std::move(found).value();
     }
-    const int chunks = int(starts.size()) - 1;
     if (progress)
         progress(0.05);
 
-    // Pass 1: evidence per column and chunk, then merged in file order.
-    std::vector<ChunkScan> scans(static_cast<size_t>(chunks));
-    Status scanned = runner.run(chunks, dataBytes, 0.05, 0.5, [&](int k) {
-        return scanChunk(in, starts[size_t(k)], starts[size_t(k) + 1], !bom, runner, k,
-                         scans[size_t(k)]);
-    });
-    if (!scanned.ok())
-        return scanned.error();
-
-    bool validUtf8 = bom || isValidUtf8(in.origin, dataStart);
-    std::vector<ColumnStats> stats(static_cast<size_t>(columns));
-    std::vector<ColumnStats> firstStats(static_cast<size_t>(columns));
-    qsizetype dataRows = 0;
-    for (const ChunkScan &scan : scans) {
-        validUtf8 = validUtf8 && scan.validUtf8;
-        dataRows += scan.rows;
-        for (size_t i = 0; i < size_t(columns); ++i)
-            stats[i].merge(scan.stats[i]);
+    // The reading pass: the first record as a chunk of its own (header or data), then the data
+    // chunks in parallel. Each infers and converts its cells as it goes.
+    std::vector<Chunk> chunks(starts.size());
+    chunks[0].from = in.begin;
+    chunks[0].to = dataStart;
+    for (size_t k = 1; k < chunks.size(); ++k) {
+        chunks[k].from = starts[k - 1];
+        chunks[k].to = starts[k];
     }
-    for (size_t i = 0; i < size_t(columns); ++i)
-        firstStats[i].observe(firstRecord[i]);
+    const int dataChunks = int(chunks.size()) - 1;
+    if (Status first = readChunk(in, chunks[0], !bom, dataBytes, runner, 0); !first.ok())
+        return first.error();
+    Status read = runner.run(dataChunks, dataBytes, 0.05, 0.85, [&](int k) {
+        return readChunk(in, chunks[size_t(k) + 1], !bom, dataBytes, runner, k);
+    });
+    if (!read.ok())
+        return read.error();
+    const qint64 readMs = timer.elapsed();
+
+    bool validUtf8 = true;
+    std::vector<ColumnStats> stats(static_cast<size_t>(columns));
+    for (size_t k = 1; k < chunks.size(); ++k) {
+        validUtf8 = validUtf8 && chunks[k].validUtf8;
+        for (size_t i = 0; i < size_t(columns); ++i)
+            stats[i].merge(chunks[k].columns[i].stats);
+    }
+    validUtf8 = validUtf8 && chunks[0].validUtf8;
     const TextEncoding encoding = validUtf8 ? TextEncoding::Utf8 : TextEncoding::Latin1;
 
+    std::vector<ColumnStats> firstStats(static_cast<size_t>(columns));
+    for (size_t i = 0; i < size_t(columns); ++i)
+        firstStats[i] = chunks[0].columns[i].stats;
     bool hasHeader = true;
     switch (options.header) {
     case CsvHeader::Present: hasHeader = true; break;
     case CsvHeader::Absent: hasHeader = false; break;
     case CsvHeader::Detect: hasHeader = looksLikeHeader(stats, firstStats); break;
     }
-    if (!hasHeader) {
+    if (hasHeader) {
+        chunks.erase(chunks.begin());
+    } else {
         for (size_t i = 0; i < size_t(columns); ++i)
             stats[i].merge(firstStats[i]);
     }
-    const qsizetype rows = dataRows + (hasHeader ? 0 : 1);
+    qsizetype rows = 0;
+    for (const Chunk &chunk : chunks)
+        rows += chunk.rows;
 
-    // Plans: allocate each column once at its final size; chunks fill disjoint ranges.
-    std::vector<ColumnPlan> plans(static_cast<size_t>(columns));
+    std::vector<ColumnDecision> decisions(static_cast<size_t>(columns));
     for (size_t i = 0; i < size_t(columns); ++i) {
-        ColumnPlan &plan = plans[i];
-        plan.kind = kindOf(stats[i]);
-        plan.present = stats[i].present;
-        plan.categoricalLimit = std::max<qint64>(50, plan.present / 20);
-        const auto n = size_t(rows);
-        const bool masked = stats[i].missing > 0;
-        switch (plan.kind) {
-        case Kind::Empty: plan.doubles.assign(n, kNaN); break;
-        case Kind::Float64: plan.doubles.resize(n); break;
-        case Kind::Int64: plan.ints.resize(n); break;
-        case Kind::Bool: plan.bools.resize(n); break;
-        case Kind::DateTime:
-            plan.ints.resize(n);
-            plan.dateFamily = chooseDateFamily(stats[i].dateFamilies);
-            plan.dateFeatures = stats[i].dateFeatures;
-            break;
-        case Kind::String: plan.codes.resize(n); break;
+        ColumnDecision &decision = decisions[i];
+        decision.kind = kindOf(stats[i]);
+        decision.present = stats[i].present;
+        decision.missing = stats[i].missing;
+        decision.categoricalLimit = std::max<qint64>(50, decision.present / 20);
+        if (decision.kind == Kind::DateTime) {
+            decision.dateFamily = chooseDateFamily(stats[i].dateFamilies);
+            decision.dateFeatures = stats[i].dateFeatures;
         }
-        if (masked && plan.kind != Kind::Float64 && plan.kind != Kind::String
-            && plan.kind != Kind::Empty) {
-            plan.missing.resize(n);
+        for (const Chunk &chunk : chunks) {
+            const StringCells &strings = chunk.columns[i].strings;
+            decision.knownText = decision.knownText
+                                 || (decision.kind == Kind::String && strings.textMode()
+                                     && strings.distinctAtSwitch() > decision.categoricalLimit);
         }
     }
 
-    // Pass 2: convert. Chunk 0 also takes the first record when it is data.
-    std::vector<qsizetype> firstRows(static_cast<size_t>(chunks));
-    std::vector<std::vector<ChunkStrings>> strings(static_cast<size_t>(chunks));
-    qsizetype nextRow = hasHeader ? 0 : 1;
-    for (size_t k = 0; k < size_t(chunks); ++k) {
-        firstRows[k] = nextRow;
-        strings[k].resize(size_t(columns));
-        for (ChunkStrings &s : strings[k]) {
-            s.baseRow = k == 0 ? 0 : nextRow;
-            s.rowCount = nextRow + scans[k].rows - s.baseRow;
-        }
-        nextRow += scans[k].rows;
-    }
-    std::vector<std::atomic<bool>> textColumns(static_cast<size_t>(columns));
-    const ConvertContext context{in, encoding, plans, textColumns};
-    if (!hasHeader) {
-        for (size_t i = 0; i < size_t(columns); ++i)
-            storeField(context, i, strings[0][i], 0, firstRecord[i], false);
-    }
-    Status converted = runner.run(chunks, dataBytes, 0.5, 0.95, [&](int k) {
-        return convertChunk(context, starts[size_t(k)], starts[size_t(k) + 1],
-                            firstRows[size_t(k)], strings[size_t(k)], runner, k);
+    // Chunks whose cells were converted as another type than the file's (or went stale) are
+    // converted again; usually none.
+    Status reconverted = runner.run(int(chunks.size()), dataBytes, 0.85, 0.9, [&](int k) {
+        return reconvertChunk(in, chunks[size_t(k)], decisions, encoding, runner, k);
     });
-    if (!converted.ok())
-        return converted.error();
+    if (!reconverted.ok())
+        return reconverted.error();
     if (runner.cancelled())
         return cancelledError(label);
+    const qint64 reconvertedMs = timer.elapsed();
 
     QStringList names;
     for (int i = 0; i < columns; ++i) {
@@ -847,33 +705,27 @@ Result<Table> parseCsv(const char *data, qsizetype size, const CsvOptions &optio
     }
     names = uniqueNames(names);
 
+    // Each column concatenated from its chunks, columns spread over the threads.
+    std::vector<Column> built(static_cast<size_t>(columns));
+    std::atomic<int> nextColumn{0};
+    const int workers = std::min(threads, columns);
+    Status assembled = runner.run(workers, columns, 0.9, 1.0, [&](int) -> Status {
+        for (int i = nextColumn++; i < columns; i = nextColumn++) {
+            std::vector<ChunkColumn *> parts;
+            for (Chunk &chunk : chunks)
+                parts.push_back(&chunk.columns[size_t(i)]);
+            built[size_t(i)] = assembleColumn(names[i], decisions[size_t(i)], std::move(parts),
+                                              size_t(rows), encoding);
+            runner.advance(1);
+        }
+        return {};
+    });
+    if (!assembled.ok())
+        return assembled.error();
+
     Table table;
     table.setEncoding(encoding);
-    for (size_t i = 0; i < size_t(columns); ++i) {
-        ColumnPlan &plan = plans[i];
-        const QString &name = names[qsizetype(i)];
-        Column column;
-        switch (plan.kind) {
-        case Kind::Empty:
-        case Kind::Float64: column = Column::float64(name, std::move(plan.doubles)); break;
-        case Kind::Int64:
-            column = Column::int64(name, std::move(plan.ints), std::move(plan.missing));
-            break;
-        case Kind::Bool:
-            column = Column::boolean(name, std::move(plan.bools), std::move(plan.missing));
-            break;
-        case Kind::DateTime:
-            column = Column::dateTime(name, std::move(plan.ints),
-                                      dateTimeFormat(plan.dateFamily, plan.dateFeatures),
-                                      std::move(plan.missing));
-            break;
-        case Kind::String:
-            column = finishStringColumn(name, plan, strings, i, textColumns[i].load(), encoding);
-            // Free this column's chunk dictionaries now rather than at the end.
-            for (auto &perChunk : strings)
-                perChunk[i] = ChunkStrings();
-            break;
-        }
+    for (Column &column : built) {
         Status added = table.addColumn(std::move(column));
         if (!added.ok())
             return added.error();
@@ -882,8 +734,9 @@ Result<Table> parseCsv(const char *data, qsizetype size, const CsvOptions &optio
     qCDebug(lcCsv).nospace() << "read " << (label.isEmpty() ? QStringLiteral("<bytes>") : label)
                              << ": " << table.rowCount() << " x " << table.columnCount()
                              << ", delimiter '" << in.delimiter << "', header " << hasHeader
-                             << ", " << textEncodingName(encoding) << ", " << chunks
-                             << " chunk(s), " << timer.elapsed() << " ms";
+                             << ", " << textEncodingName(encoding) << ", " << dataChunks
+                             << " chunk(s), " << timer.elapsed() << " ms (reading pass until "
+                             << readMs << ", converting again until " << reconvertedMs << ")";
     return table;
 }
 
@@ -934,6 +787,7 @@ Result<QByteArray> readFileBytes(QFile &file, const QString &label, const CsvOpt
 
     // Uninitialised: pages are only touched (and counted) as the blocks arrive.
     QByteArray bytes(sized ? size : 0, Qt::Uninitialized);
+    adviseHugePages(bytes.constData(), size_t(bytes.size()));
     qint64 got = 0;
     for (;;) {
         if (token && token->isCancelled())

@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <algorithm>
+#include <cfloat>
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
@@ -84,6 +85,22 @@ inline bool parseInt64(Sv s, int64_t &out)
 {
     if (!stripPlus(s))
         return false;
+    // Up to 18 digits cannot overflow: the common case, without from_chars' general machinery.
+    if (s.size() <= 18) {
+        const bool negative = s.front() == '-';
+        size_t i = negative ? 1 : 0;
+        if (i == s.size())
+            return false;
+        int64_t value = 0;
+        for (; i < s.size(); ++i) {
+            const unsigned digit = unsigned(s[i]) - '0';
+            if (digit > 9)
+                return false;
+            value = value * 10 + int64_t(digit);
+        }
+        out = negative ? -value : value;
+        return true;
+    }
     const char *last = s.data() + s.size();
     const auto [ptr, ec] = std::from_chars(s.data(), last, out);
     return ec == std::errc() && ptr == last;
@@ -140,10 +157,75 @@ inline bool isDoubleSyntax(Sv s)
     return p == end;
 }
 
+// Clinger's fast path: a plain decimal [-]digits[.digits][e[+-]digits] whose value is m * 10^e with
+// m <= 2^53 and |e| <= 22 is one IEEE multiplication or division of two exact doubles, which is
+// correctly rounded, so bit-equal to strtod. Returns false (out untouched) for anything else,
+// which then takes from_chars. Needs double arithmetic without excess precision (SSE2, not x87).
+inline bool parseSimpleDouble(Sv s, double &out)
+{
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    static constexpr double kPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                         1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                         1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = s.data();
+    const char *end = p + s.size();
+    const bool negative = p < end && *p == '-';
+    p += negative ? 1 : 0;
+    // Up to 19 digits fit in 64 bits; longer mantissas (rare) take from_chars.
+    const char *digitsBegin = p;
+    uint64_t mantissa = 0;
+    while (p < end && unsigned(*p - '0') <= 9)
+        mantissa = mantissa * 10 + unsigned(*p++ - '0');
+    int digits = int(p - digitsBegin);
+    int exponent = 0;
+    if (p < end && *p == '.') {
+        const char *fraction = ++p;
+        while (p < end && unsigned(*p - '0') <= 9)
+            mantissa = mantissa * 10 + unsigned(*p++ - '0');
+        exponent = -int(p - fraction);
+        digits -= exponent;
+    }
+    if (digits == 0 || digits > 19)
+        return false;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        ++p;
+        const bool negativeExponent = p < end && *p == '-';
+        if (p < end && (*p == '-' || *p == '+'))
+            ++p;
+        int written = 0;
+        int value = 0;
+        for (; p < end && unsigned(*p - '0') <= 9 && written < 6; ++p, ++written)
+            value = value * 10 + (*p - '0');
+        if (written == 0 || written == 6)
+            return false;
+        exponent += negativeExponent ? -value : value;
+    }
+    if (p != end || mantissa > (uint64_t(1) << 53))
+        return false;
+    double value = double(mantissa);
+    if (mantissa == 0)
+        value = 0.0;
+    else if (exponent >= 0 && exponent <= 22)
+        value *= kPowers[exponent];
+    else if (exponent < 0 && exponent >= -22)
+        value /= kPowers[-exponent];
+    else
+        return false;
+    out = negative ? -value : value;
+    return true;
+#else
+    (void)s;
+    (void)out;
+    return false;
+#endif
+}
+
 inline bool parseDouble(Sv s, double &out)
 {
     if (!stripPlus(s))
         return false;
+    if (parseSimpleDouble(s, out))
+        return true;
     const char *last = s.data() + s.size();
     const auto [ptr, ec] = std::from_chars(s.data(), last, out, std::chars_format::general);
     if (ptr != last)
