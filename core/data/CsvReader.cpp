@@ -14,6 +14,12 @@
 #include <QLoggingCategory>
 #include <QThread>
 
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
+#include <cerrno>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -785,34 +791,76 @@ Result<QByteArray> readFileBytes(QFile &file, const QString &label, const CsvOpt
         }
     }
 
+    auto shrank = [&](qint64 got) {
+        return makeError(ErrorKind::Io, QStringLiteral("csv.changed"),
+                         QStringLiteral("%1 shrank while it was being read: it was %2 bytes, its end "
+                                        "came after %3; read it again once it is complete")
+                             .arg(label)
+                             .arg(size)
+                             .arg(got),
+                         label);
+    };
+
     // Uninitialised: pages are only touched (and counted) as the blocks arrive.
     QByteArray bytes(sized ? size : 0, Qt::Uninitialized);
     adviseHugePages(bytes.constData(), size_t(bytes.size()));
+
+    // A large file's second half is read at the same time on another thread (pread on the
+    // descriptor), so copying the file in is not a serial step before the parallel parse.
+    qint64 readUpTo = size;
+    Status secondHalf;
+    qint64 firstNulInSecondHalf = -1;
+    std::jthread helper;
+#ifdef Q_OS_UNIX
+    const int threads = options.threads > 0 ? options.threads : QThread::idealThreadCount();
+    if (sized && threads > 1 && size >= 2 * kReadBlockBytes && file.handle() >= 0) {
+        readUpTo = size / 2;
+        helper = std::jthread([&, fd = file.handle()](std::stop_token stop) {
+            for (qint64 at = readUpTo; at < size;) {
+                if (stop.stop_requested() || (token && token->isCancelled())) {
+                    secondHalf = cancelledError(label);
+                    return;
+                }
+                const qint64 want = std::min(kReadBlockBytes, size - at);
+                const ssize_t n = ::pread(fd, bytes.data() + at, size_t(want), off_t(at));
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n < 0) {
+                    secondHalf = makeError(ErrorKind::Io, QStringLiteral("csv.read_failed"),
+                                           QStringLiteral("Cannot read %1: %2")
+                                               .arg(label, QString::fromLocal8Bit(strerror(errno))),
+                                           label);
+                    return;
+                }
+                if (n == 0) {
+                    secondHalf = shrank(at);
+                    return;
+                }
+                if (firstNulInSecondHalf < 0 && std::memchr(bytes.constData() + at, '\0', size_t(n)))
+                    firstNulInSecondHalf = at;
+                at += n;
+            }
+        });
+    }
+#endif
+
     qint64 got = 0;
     for (;;) {
         if (token && token->isCancelled())
             return cancelledError(label);
-        if (sized && got == size)
+        if (sized && got == readUpTo)
             break;
         if (!sized && bytes.size() < got + kReadBlockBytes)
             bytes.resize(got + kReadBlockBytes);
-        const qint64 want = sized ? std::min(kReadBlockBytes, size - got) : kReadBlockBytes;
+        const qint64 want = sized ? std::min(kReadBlockBytes, readUpTo - got) : kReadBlockBytes;
         const qint64 n = file.read(bytes.data() + got, want);
         if (n < 0) {
             return makeError(ErrorKind::Io, QStringLiteral("csv.read_failed"),
                              QStringLiteral("Cannot read %1: %2").arg(label, file.errorString()),
                              label);
         }
-        if (n == 0 && sized) {
-            return makeError(ErrorKind::Io, QStringLiteral("csv.changed"),
-                             QStringLiteral("%1 shrank while it was being read: it was %2 bytes, "
-                                            "its end came after %3; read it again once it is "
-                                            "complete")
-                                 .arg(label)
-                                 .arg(size)
-                                 .arg(got),
-                             label);
-        }
+        if (n == 0 && sized)
+            return shrank(got);
         if (n == 0)
             break;
         if (Status text = checkNoNul(bytes.constData(), got, got + n, label); !text)
@@ -822,6 +870,19 @@ Result<QByteArray> readFileBytes(QFile &file, const QString &label, const CsvOpt
             return tooLarge(got);
         if (progress && sized)
             progress(0.05 * double(got) / double(size));
+    }
+    if (helper.joinable()) {
+        helper.join();
+        if (!secondHalf.ok())
+            return secondHalf.error();
+        // The first NUL names its line, counted from the start: known now that all is read.
+        if (firstNulInSecondHalf >= 0) {
+            if (Status text = checkNoNul(bytes.constData(), firstNulInSecondHalf, size, label); !text)
+                return text.error();
+        }
+        got = size;
+        if (progress)
+            progress(0.05);
     }
     bytes.resize(got);
     return bytes;
