@@ -26,6 +26,7 @@ private Q_SLOTS:
     void manyEventsFromThreadsAreAllStored();
     void textRoundTripsThroughTheLog();
     void failedWriteIsReportedAndNotDelivered();
+    void walIsCheckpointedOffTheWriter();
     void interruptedStageIsMarkedFailed();
     void corruptStateIsAClearError();
     void notADatabaseIsAClearError();
@@ -232,6 +233,29 @@ void TestProjectStore::failedWriteIsReportedAndNotDelivered()
     QVERIFY2(error->message.contains(QStringLiteral("UNIQUE")), qPrintable(error->message));
     QCOMPARE(delivered, std::vector<qint64>{7}); // the refused batch is not delivered
     QCOMPARE(store->events()->size(), size_t(1));
+}
+
+void TestProjectStore::walIsCheckpointedOffTheWriter()
+{
+    // Many small commits (one event each) grow the WAL by a page or more per commit; the
+    // background checkpointer must copy it into the database while the store stays open, as
+    // SQLite's own checkpoint-on-commit did, or the WAL would grow without bound.
+    QTemporaryDir dir;
+    auto store = ProjectStore::open(dir.path(), QStringLiteral("p")).value();
+    const QString db = store->databasePath();
+    const qint64 before = QFileInfo(db).size();
+    const std::string text(600, 'x');
+    for (int i = 1; i <= 2500; ++i) {
+        Event event;
+        event.name = QStringLiteral("LOG_LINE");
+        event.seq = i;
+        event.payload = {{"text", text}};
+        store->append(std::move(event));
+        store->flush(); // one commit per event
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(db).size() > before + 1000 * 1024, 10000);
+    QVERIFY(!store->writeError().has_value());
+    QCOMPARE(store->events(2500)->size(), size_t(1));
 }
 
 void TestProjectStore::interruptedStageIsMarkedFailed()

@@ -2,6 +2,7 @@
 
 #include "ProjectMeta.h"
 #include "SqliteStatement.h"
+#include "WalCheckpointer.h"
 
 #include "core/common/Logging.h"
 
@@ -246,6 +247,9 @@ void ProjectStore::writerLoop()
             return;
         }
         auto statements = std::make_unique<Statements>(db.value(), std::move(insertEvent).value());
+        auto checkpointer = WalCheckpointer::start(db.value());
+        if (!checkpointer) // SQLite's own checkpoints on commit still keep the WAL bounded
+            qCWarning(lcStore) << checkpointer.error().toString();
         for (;;) {
             std::vector<Pending> batch;
             {
@@ -278,6 +282,8 @@ void ProjectStore::writerLoop()
             m_flushed.notify_all();
         }
         statements.reset(); // finalised before the connection closes, or closing fails
+        if (checkpointer)
+            checkpointer.value().reset();
         db.value().close();
     } // every handle on the connection is gone before it is removed
     QSqlDatabase::removeDatabase(connection);

@@ -19,15 +19,22 @@ Error sqliteError(sqlite3 *db, const QString &what)
 
 } // namespace
 
+sqlite3 *nativeSqliteHandle(const QSqlDatabase &db)
+{
+    // The documented way to reach the driver's handle.
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    if (!db.isOpen() || !handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
+}
+
 Result<SqliteStatement> SqliteStatement::prepare(const QSqlDatabase &db, const char *sql)
 {
-    // The documented way to reach the driver's handle (QSqlDriver::handle()).
-    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0 || !db.isOpen()) {
+    sqlite3 *raw = nativeSqliteHandle(db);
+    if (!raw) {
         return makeError(ErrorKind::Io, QStringLiteral("store.sql"),
                          QStringLiteral("Not an open SQLite connection: %1").arg(db.connectionName()));
     }
-    sqlite3 *raw = *static_cast<sqlite3 *const *>(handle.constData());
     sqlite3_stmt *statement = nullptr;
     if (sqlite3_prepare_v3(raw, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK)
         return sqliteError(raw, QStringLiteral("Cannot prepare a statement"));

@@ -11,6 +11,9 @@ struct sqlite3_stmt;
 
 namespace baton {
 
+// The SQLite handle under an open Qt SQL connection (QSqlDriver::handle()); null otherwise.
+sqlite3 *nativeSqliteHandle(const QSqlDatabase &db);
+
 // One prepared statement on the SQLite handle under a Qt SQL connection, bound and stepped
 // through SQLite's own API. For the event log's hot insert: QtSql's positional binding builds a
 // placeholder name and a hash lookup for every value, which cost more than the insert itself.
