@@ -64,22 +64,6 @@ std::optional<json> requireStringField(const HttpRequest &request, const char *f
 
 namespace {
 
-struct StageAndStatus
-{
-    StageId stage;
-    StageStatus status;
-};
-
-// The stage id and the `status` query value of the stage-status endpoints; nullopt if invalid.
-std::optional<StageAndStatus> stageAndStatus(const QString &stageId, const HttpRequest &request)
-{
-    const auto stage = stageFromName(stageId);
-    const auto status = statusFromName(request.query.queryItemValue(QStringLiteral("status")));
-    if (!stage || !status)
-        return std::nullopt;
-    return StageAndStatus{*stage, *status};
-}
-
 json overview()
 {
     return {{"message", "AutoML Agentic Builder API"},
@@ -157,6 +141,22 @@ ProjectSession *RestApi::sessionOrReply(const QString &projectId, const HttpResp
     return session.value();
 }
 
+std::optional<RestApi::StageTarget> RestApi::stageTargetOrReply(const QString &projectId, const QString &stageId,
+                                                                const HttpRequest &request,
+                                                                const HttpResponder &responder)
+{
+    const auto stage = stageFromName(stageId);
+    const auto status = statusFromName(request.query.queryItemValue(QStringLiteral("status")));
+    if (!stage || !status) {
+        responder.send(HttpResponse::error(400, QStringLiteral("Invalid stage id or status")));
+        return std::nullopt;
+    }
+    ProjectSession *session = sessionOrReply(projectId, responder);
+    if (!session)
+        return std::nullopt;
+    return StageTarget{session, *stage, *status};
+}
+
 void RestApi::restart(const QString &projectId, int stage, const HttpResponder &responder)
 {
     ProjectSession *session = sessionOrReply(projectId, responder);
@@ -198,14 +198,11 @@ void RestApi::addServiceRoutes(Router &router)
                                    {"connections", clients}, {"subscribers", clients}}));
     });
     router.post(QStringLiteral("/api/test/stage-update/{pid}"), [this](const RouteParams &p, HttpRequest &request, HttpResponder r) {
-        const auto target = stageAndStatus(request.query.queryItemValue(QStringLiteral("stage_id")), request);
-        if (!target) {
-            r.send(HttpResponse::error(400, QStringLiteral("Invalid stage id or status")));
+        const auto target = stageTargetOrReply(p.value(QStringLiteral("pid")),
+                                               request.query.queryItemValue(QStringLiteral("stage_id")), request, r);
+        if (!target)
             return;
-        }
-        ProjectSession *session = sessionOrReply(p.value(QStringLiteral("pid")), r);
-        if (!session)
-            return;
+        ProjectSession *session = target->session;
         const QString stage = stageName(target->stage);
         const QString status = statusName(target->status);
         // Announces without changing the Conductor (a client test aid, as upstream).
@@ -252,14 +249,11 @@ void RestApi::addStageRoutes(Router &router)
 
     router.post(QStringLiteral("/api/projects/{pid}/stages/{stage_id}/status"),
                 [this](const RouteParams &p, HttpRequest &request, HttpResponder r) {
-        const auto target = stageAndStatus(p.value(QStringLiteral("stage_id")), request);
-        if (!target) {
-            r.send(HttpResponse::error(400, QStringLiteral("Invalid stage id or status")));
+        const auto target = stageTargetOrReply(p.value(QStringLiteral("pid")), p.value(QStringLiteral("stage_id")),
+                                               request, r);
+        if (!target)
             return;
-        }
-        ProjectSession *session = sessionOrReply(p.value(QStringLiteral("pid")), r);
-        if (!session)
-            return;
+        ProjectSession *session = target->session;
         const QString message = request.query.queryItemValue(QStringLiteral("message"), QUrl::FullyDecoded);
         if (Status changed = session->conductor().setStageStatus(target->stage, target->status, message); !changed) {
             r.send(HttpResponse::error(changed.error()));

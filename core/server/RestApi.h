@@ -4,7 +4,11 @@
 #include "Router.h"
 #include "ServerOptions.h"
 
+#include "core/conductor/Stage.h"
+
 #include <QThreadPool>
+
+#include <optional>
 
 namespace baton {
 class ProjectSession;
@@ -42,6 +46,16 @@ private:
 
     // The project's session, or an error answered on `responder` (nullptr then).
     ProjectSession *sessionOrReply(const QString &projectId, const HttpResponder &responder);
+    // The stage-status endpoints' target: the session, `stageId` and the `status` query value,
+    // or an error answered on `responder` (nullopt then).
+    struct StageTarget
+    {
+        ProjectSession *session;
+        StageId stage;
+        StageStatus status;
+    };
+    std::optional<StageTarget> stageTargetOrReply(const QString &projectId, const QString &stageId,
+                                                  const HttpRequest &request, const HttpResponder &responder);
     // Runs `stage` again; answers {"status":"started"} or the reason it cannot run.
     void restart(const QString &projectId, int stage, const HttpResponder &responder);
 

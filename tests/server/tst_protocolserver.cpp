@@ -287,6 +287,35 @@ private Q_SLOTS:
         QVERIFY(probe.waitFor([&] { return probe.ofType("error").size() >= 2; }));
     }
 
+    void stageStatusEndpointsActOrRefuse()
+    {
+        const QString pid = QStringLiteral("p-stage");
+        WsProbe probe;
+        openProbe(probe, pid);
+        // REST stages/{id}/status really changes the Conductor's state.
+        const HttpResult set = http(m_nam, "POST",
+                                    url(QStringLiteral("/api/projects/%1/stages/DATA_SOURCE/status?status=SKIPPED").arg(pid)));
+        QCOMPARE(set.status, 200);
+        QCOMPARE(session(pid)->conductor().state().at(StageId::DataSource).status, StageStatus::Skipped);
+        QVERIFY(probe.waitFor([&] { return probe.stageStatuses().contains(QStringLiteral("DATA_SOURCE:SKIPPED")); }));
+
+        // The test aid only announces: the state stays as it was.
+        const HttpResult announced = http(
+            m_nam, "POST", url(QStringLiteral("/api/test/stage-update/%1?stage_id=TRAIN&status=IN_PROGRESS").arg(pid)));
+        QCOMPARE(announced.status, 200);
+        QCOMPARE_JSON(announced.toJson()["stage_status"], json("IN_PROGRESS"));
+        QVERIFY(probe.waitFor([&] { return probe.stageStatuses().contains(QStringLiteral("TRAIN:IN_PROGRESS")); }));
+        QCOMPARE(session(pid)->conductor().state().at(StageId::Train).status, StageStatus::Pending);
+
+        // A bad stage id or status is refused before the project is touched.
+        for (const QString &path : {QStringLiteral("/api/projects/%1/stages/EVALUATE/status?status=COMPLETED"),
+                                    QStringLiteral("/api/projects/%1/stages/TRAIN/status?status=done"),
+                                    QStringLiteral("/api/test/stage-update/%1?stage_id=TRAIN")}) {
+            QCOMPARE(http(m_nam, "POST", url(path.arg(QStringLiteral("p-never-opened")))).status, 400);
+        }
+        QVERIFY(!session(QStringLiteral("p-never-opened")));
+    }
+
     void fiftyClientsReceiveEveryEventInOrder()
     {
         const QString pid = QStringLiteral("p-fifty");
