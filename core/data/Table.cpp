@@ -1,11 +1,12 @@
 #include "Table.h"
 
+#include "RadixSort.h"
+
 #include <QDateTime>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <unordered_set>
 
 namespace baton {
 
@@ -173,10 +174,15 @@ qint64 Column::memoryBytes() const
         bytes += stringPayloadBytes(s);
     if (!m_texts.empty()) {
         // Text cells read from a file share the payload of repeated values: count each once.
-        std::unordered_set<const void *> seen;
-        for (const QString &s : m_texts) {
-            if (seen.insert(s.constData()).second)
-                bytes += stringPayloadBytes(s);
+        // Payloads sorted by address (radix: a million cells would take a million hash nodes).
+        std::vector<std::pair<uint64_t, qint64>> payloads;
+        payloads.reserve(m_texts.size());
+        for (const QString &s : m_texts)
+            payloads.emplace_back(uint64_t(uintptr_t(s.constData())), stringPayloadBytes(s));
+        radixSort(payloads, [](const auto &payload) { return payload.first; });
+        for (size_t i = 0; i < payloads.size(); ++i) {
+            if (i == 0 || payloads[i].first != payloads[i - 1].first)
+                bytes += payloads[i].second;
         }
     }
     return bytes;
