@@ -758,8 +758,8 @@ y = %3</translation>
         <translation>Projekt löschen</translation>
     </message>
     <message>
-        <source>Delete “%1”? Its data, models and reports move to the workspace's trash folder.</source>
-        <translation>„%1“ löschen? Daten, Modelle und Berichte wandern in den Papierkorb-Ordner des Arbeitsbereichs.</translation>
+        <source>Delete “%1”? Its data, models and reports move to the workspace's trash folder, where they are kept for %2 days.</source>
+        <translation>„%1“ löschen? Daten, Modelle und Berichte wandern in den Papierkorb-Ordner des Arbeitsbereichs und bleiben dort %2 Tage.</translation>
     </message>
     <message>
         <source>The last project, “%1”, is no longer in the workspace.</source>

@@ -100,6 +100,9 @@ MainWindow::MainWindow(const QString &workspaceRoot, QWidget *parent)
     buildMenus();
     refreshProjects();
     updateActions();
+    // deleted projects stay recoverable for a while; older ones go now
+    if (const auto emptied = m_workspace.emptyTrash(); !emptied)
+        statusBar()->showMessage(emptied.error().toString(), 15000);
     m_server->applySettings(); // the status line says why if it cannot start
     showServerStatus();
     resize(1280, 820);
@@ -420,8 +423,10 @@ void MainWindow::promptDeleteProject()
     if (id.isEmpty())
         return;
     QMessageBox question(QMessageBox::Question, tr("Delete project"),
-                         tr("Delete “%1”? Its data, models and reports move to the workspace's trash folder.")
-                             .arg(m_workspace.displayName(id)),
+                         tr("Delete “%1”? Its data, models and reports move to the workspace's trash folder, "
+                            "where they are kept for %2 days.")
+                             .arg(m_workspace.displayName(id))
+                             .arg(Workspace::kTrashKeptDays),
                          QMessageBox::Yes | QMessageBox::Cancel, this);
     question.setObjectName(QStringLiteral("deleteProjectQuestion"));
     question.setDefaultButton(QMessageBox::Cancel);

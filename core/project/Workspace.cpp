@@ -14,6 +14,11 @@
 
 namespace baton {
 
+namespace {
+// The UTC time a deleted project's trash folder carries after its id.
+const QString kTrashStampFormat = QStringLiteral("yyyyMMdd-hhmmss-zzz");
+} // namespace
+
 Workspace::Workspace(QString root)
     : m_root(QDir::cleanPath(std::move(root)))
 {}
@@ -125,13 +130,37 @@ Status Workspace::deleteProject(const QString &id) const
         return makeError(ErrorKind::Io, QStringLiteral("workspace.mkdir"), QStringLiteral("Cannot create the trash folder"),
                          trashDir());
     }
-    const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-hhmmss-zzz"));
+    const QString stamp = QDateTime::currentDateTimeUtc().toString(kTrashStampFormat);
     const QString target = QDir(trashDir()).filePath(QStringLiteral("%1-%2").arg(id, stamp));
     if (!QDir().rename(projectDir(id), target)) {
         return makeError(ErrorKind::Io, QStringLiteral("project.delete"),
                          QStringLiteral("Cannot move project '%1' to the trash").arg(id), target);
     }
     return {};
+}
+
+Result<int> Workspace::emptyTrash(const QDateTime &now) const
+{
+    const QDir trash(trashDir());
+    int removed = 0;
+    for (const QString &entry : trash.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        // <id>-<stamp>, as deleteProject names it
+        const qsizetype stampLength = kTrashStampFormat.size();
+        if (entry.size() <= stampLength + 1 || entry[entry.size() - stampLength - 1] != QLatin1Char('-'))
+            continue;
+        QDateTime deletedAt = QDateTime::fromString(entry.right(stampLength), kTrashStampFormat);
+        if (!deletedAt.isValid())
+            continue;
+        deletedAt.setTimeSpec(Qt::UTC);
+        if (deletedAt.daysTo(now) <= kTrashKeptDays)
+            continue;
+        if (!QDir(trash.filePath(entry)).removeRecursively()) {
+            return makeError(ErrorKind::Io, QStringLiteral("workspace.trash"),
+                             QStringLiteral("Cannot remove a deleted project from the trash"), trash.filePath(entry));
+        }
+        ++removed;
+    }
+    return removed;
 }
 
 std::vector<ProjectInfo> Workspace::listProjects() const

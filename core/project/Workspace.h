@@ -48,6 +48,11 @@ public:
     // Moves the project's folder to <root>/trash/<id>-<time> (recoverable by moving it back).
     // Whoever has the project open must close it first (see SessionPool::deleteProject).
     Status deleteProject(const QString &id) const;
+    // How long a deleted project stays recoverable in the trash.
+    static constexpr int kTrashKeptDays = 30;
+    // Removes what deleteProject moved to the trash more than kTrashKeptDays before `now` (by the
+    // time in its name); anything else in the trash is left alone. Returns how many it removed.
+    Result<int> emptyTrash(const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
 
 private:
     Status checkExists(const QString &id) const;

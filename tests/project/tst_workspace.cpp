@@ -27,6 +27,7 @@ private Q_SLOTS:
     void renameWorksWhileTheProjectIsOpen();
     void deleteMovesTheFolderToTheTrash();
     void deleteRefusesUnknownProjects();
+    void trashKeepsDeletedProjectsForThirtyDays();
     void poolSharesOneSessionPerProject();
     void poolRefusesToDeleteOpenOrRunningProjects();
 };
@@ -123,6 +124,24 @@ void TestWorkspace::deleteMovesTheFolderToTheTrash()
              QStringLiteral("Doomed"));
     // the id is free again
     QCOMPARE(workspace.createProject(QStringLiteral("Doomed")).value(), id);
+}
+
+void TestWorkspace::trashKeepsDeletedProjectsForThirtyDays()
+{
+    QTemporaryDir dir;
+    Workspace workspace(dir.path());
+    const QString id = workspace.createProject(QStringLiteral("Old")).value();
+    QVERIFY(workspace.deleteProject(id).ok());
+    QVERIFY(QDir().mkpath(QDir(workspace.trashDir()).filePath(QStringLiteral("notes")))); // not Baton's
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+
+    QCOMPARE(workspace.emptyTrash(now).value(), 0);
+    QCOMPARE(workspace.emptyTrash(now.addDays(Workspace::kTrashKeptDays)).value(), 0);
+    QCOMPARE(QDir(workspace.trashDir()).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 2);
+
+    QCOMPARE(workspace.emptyTrash(now.addDays(Workspace::kTrashKeptDays + 1)).value(), 1);
+    QCOMPARE(QDir(workspace.trashDir()).entryList(QDir::Dirs | QDir::NoDotAndDotDot), QStringList{QStringLiteral("notes")});
+    QCOMPARE(Workspace(dir.filePath(QStringLiteral("none"))).emptyTrash().value(), 0); // no trash yet
 }
 
 void TestWorkspace::deleteRefusesUnknownProjects()
