@@ -250,8 +250,11 @@ void ProjectStore::writerLoop()
         auto checkpointer = WalCheckpointer::start(db.value());
         if (!checkpointer) // SQLite's own checkpoints on commit still keep the WAL bounded
             qCWarning(lcStore) << checkpointer.error().toString();
+        // Swapped with the queue each round, so both buffers keep their capacity and a burst of
+        // events does not regrow (and move) the queue from empty every time.
+        std::vector<Pending> batch;
         for (;;) {
-            std::vector<Pending> batch;
+            batch.clear();
             {
                 std::unique_lock lock(m_mutex);
                 m_wake.wait(lock, [&] { return !m_queue.empty() || m_stopping; });
