@@ -23,6 +23,8 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QPointer>
+#include <QThreadPool>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -100,9 +102,17 @@ MainWindow::MainWindow(const QString &workspaceRoot, QWidget *parent)
     buildMenus();
     refreshProjects();
     updateActions();
-    // deleted projects stay recoverable for a while; older ones go now
-    if (const auto emptied = m_workspace.emptyTrash(); !emptied)
-        statusBar()->showMessage(emptied.error().toString(), 15000);
+    // deleted projects stay recoverable for a while; older ones go now, off the GUI thread
+    // (removing a large project's folders takes a while)
+    QThreadPool::globalInstance()->start([workspace = m_workspace, window = QPointer<MainWindow>(this)] {
+        const auto emptied = workspace.emptyTrash();
+        if (emptied)
+            return;
+        QMetaObject::invokeMethod(qApp, [window, message = emptied.error().toString()] {
+            if (window)
+                window->statusBar()->showMessage(message, 15000);
+        });
+    });
     m_server->applySettings(); // the status line says why if it cannot start
     showServerStatus();
     resize(1280, 820);
