@@ -224,8 +224,12 @@ void TestUiFlow::fullTabularFlowByClicksAndKeys()
                                                      .arg(sampler.report(25).join(QLatin1Char('\n')))));
     QVERIFY(training->leaderboard()->rowCount() > 0);
     QVERIFY(training->chart()->shownPoints() > 0);
-    // batched: many points, far fewer repaints
-    QVERIFY(training->chart()->repaints() < training->chart()->shownPoints());
+    // batched: many points, far fewer repaints (counted over every run: the chart shows only the
+    // last one's curve, which can be short)
+    QVERIFY2(training->chart()->repaints() < training->chart()->receivedPoints(),
+             qPrintable(QStringLiteral("%1 repaints for %2 points")
+                            .arg(training->chart()->repaints())
+                            .arg(training->chart()->receivedPoints())));
     QCOMPARE(training->progressBar()->value(), 100);
     QVERIFY(!training->stopButton()->isEnabled());
     screenshot(&window, QStringLiteral("6-training"));

@@ -90,6 +90,7 @@ void LiveMetricChart::applyEvent(const Event &event)
         m_y->setTitleText(m_metric);
     }
     (split == QLatin1String("train") ? m_pendingTrain : m_pendingValid).append(QPointF(x, y));
+    ++m_receivedPoints;
     if (!m_timer->isActive())
         m_timer->start();
 }

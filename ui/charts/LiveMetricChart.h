@@ -31,7 +31,10 @@ public:
     QString runId() const { return m_runId; }
     // Points on screen (after the last repaint), for tests.
     int shownPoints() const;
+    // Repaints and points taken in since the chart was made, over every run (clear() keeps them):
+    // batching shows as far fewer repaints than points.
     int repaints() const { return m_repaints; }
+    int receivedPoints() const { return m_receivedPoints; }
     ChartView *view() const { return m_view; }
 
 private:
@@ -52,6 +55,7 @@ private:
     double m_minY = 0, m_maxY = 0, m_maxX = 1;
     bool m_haveRange = false;
     int m_repaints = 0;
+    int m_receivedPoints = 0;
 };
 
 } // namespace baton::ui
