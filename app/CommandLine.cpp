@@ -111,7 +111,8 @@ ParseResult parseRun(const QStringList &arguments)
     const QCommandLineOption events(QStringLiteral("events"), QStringLiteral("Print every event as one JSON line on stderr."));
     const QCommandLineOption maxModels(QStringLiteral("max-models"), QStringLiteral("Train exactly N candidate models instead of searching until the time budget is spent (with --seed: bit-for-bit reproducible)."), QStringLiteral("N"));
     const QCommandLineOption metric(QStringLiteral("metric"), QStringLiteral("Primary metric: rmse, mae, r2, rmsle, accuracy, balanced_accuracy, f1, log_loss, roc_auc."), QStringLiteral("NAME"));
-    parser.addOptions({help, data, prompt, target, task, budget, seed, maxModels, metric, workspace, out, events});
+    const QCommandLineOption noRefit(QStringLiteral("no-refit"), QStringLiteral("Export the model fitted on the training rows only. By default, after the one evaluation on the held-out test rows, the chosen models are fitted again on training and test rows for export (the reported test figures stay those of the first fit)."));
+    parser.addOptions({help, data, prompt, target, task, budget, seed, maxModels, metric, noRefit, workspace, out, events});
     if (!parser.parse(arguments))
         return usageError(cmd, parser.errorText());
     if (parser.isSet(help)) {
@@ -171,6 +172,7 @@ ParseResult parseRun(const QStringList &arguments)
         return usageError(cmd, QStringLiteral("--metric must be one of %1, not '%2'")
                                    .arg(metrics.join(QStringLiteral(", ")), options.metric));
     }
+    options.refitAllRows = !parser.isSet(noRefit);
     options.workspace = parser.value(workspace);
     options.printEvents = parser.isSet(events);
     return {options, {}, ExitCode::Success};

@@ -25,6 +25,7 @@ struct Options
     int timeBudgetS = 120;
     std::optional<qint64> seed;
     int maxModels = 0;   // > 0: an iteration budget instead of the clock (reproducible)
+    bool refitAllRows = true; // --no-refit: export the model fitted on the training rows only
     QString metric;      // empty: the task's default
     QString out;
     bool printEvents = false;

@@ -55,6 +55,7 @@ int runCli(const cli::Options &options)
         request.timeBudgetS = options.timeBudgetS;
         request.seed = options.seed;
         request.maxModels = options.maxModels;
+        request.refitAllRows = options.refitAllRows;
         request.metric = options.metric;
         request.out = options.out;
         request.printEvents = options.printEvents;

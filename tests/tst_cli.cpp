@@ -4,6 +4,7 @@
 #include "core/project/ProjectStore.h"
 #include "core/conductor/Event.h"
 
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void runPrintsEventsEqualToTheStoredLog();
     void notYetAvailableCommandsFailVisibly();
     void seededIterationBudgetRunIsReproducible();
+    void noRefitExportsTheEvaluatedModel();
 
 private:
     Outcome baton(const QStringList &arguments);
@@ -227,14 +229,39 @@ void TestCli::seededIterationBudgetRunIsReproducible()
         QVERIFY(summary.is_object());
         QCOMPARE(summary["final_metrics"]["primary"]["name"].get<std::string>(), "accuracy");
         summaries.push_back(summary);
-        QFile file(QString::fromStdString(summary["project_dir"].get<std::string>())
-                   + QStringLiteral("/assets/model/test_predictions.csv"));
+        const QString assets = QString::fromStdString(summary["project_dir"].get<std::string>()) + QStringLiteral("/assets");
+        // refitted on every labelled row for export; the evaluated model is kept beside it
+        QVERIFY(QFileInfo::exists(assets + QStringLiteral("/model/evaluated/ensemble.json")));
+        QFile file(assets + QStringLiteral("/model/test_predictions.csv"));
         QVERIFY(file.open(QIODevice::ReadOnly));
         predictions.push_back(file.readAll());
     }
     // same seed, same iteration budget: the same models, predictions and metrics, bit for bit
     QCOMPARE(summaries[0]["final_metrics"].dump(), summaries[1]["final_metrics"].dump());
     QCOMPARE(predictions[0], predictions[1]);
+}
+
+void TestCli::noRefitExportsTheEvaluatedModel()
+{
+    QTemporaryDir dir;
+    const Outcome outcome = baton({QStringLiteral("run"), QStringLiteral("--data"),
+                                   QStringLiteral(BATON_TEST_DATA_DIR "/iris.csv"),
+                                   QStringLiteral("--prompt"), QStringLiteral("classify iris species"),
+                                   QStringLiteral("--target"), QStringLiteral("target"),
+                                   QStringLiteral("--max-models"), QStringLiteral("2"), QStringLiteral("--no-refit"),
+                                   QStringLiteral("--workspace"), dir.filePath(QStringLiteral("ws")),
+                                   QStringLiteral("--out"), dir.filePath(QStringLiteral("out"))});
+    QVERIFY2(outcome.exitCode == 0, outcome.err.right(400).constData());
+    const json summary = json::parse(outcome.out.toStdString(), nullptr, false);
+    QVERIFY(summary.is_object());
+    const QString assets = QString::fromStdString(summary["project_dir"].get<std::string>()) + QStringLiteral("/assets");
+    QVERIFY(QFileInfo::exists(assets + QStringLiteral("/model/ensemble.json")));
+    QVERIFY(!QFileInfo::exists(assets + QStringLiteral("/model/evaluated")));
+    QFile report(assets + QStringLiteral("/report/report.json"));
+    QVERIFY(report.open(QIODevice::ReadOnly));
+    const json parsed = json::parse(report.readAll().toStdString(), nullptr, false);
+    QCOMPARE(parsed["model"]["refitted_on_all_rows"].get<bool>(), false);
+    QCOMPARE(parsed["model"]["fitted_rows"].get<size_t>(), size_t(120)); // iris: 150 rows, 20 % held out
 }
 
 QTEST_GUILESS_MAIN(TestCli)

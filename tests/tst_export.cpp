@@ -6,6 +6,8 @@
 
 #include "core/common/Json.h"
 #include "core/conductor/Conductor.h"
+#include "core/data/CsvReader.h"
+#include "core/ml/EnsembleModel.h"
 #include "core/pipeline/ProjectSession.h"
 #include "core/project/Workspace.h"
 #include "core/review/ReportSchema.h"
@@ -364,34 +366,60 @@ void TestExport::predictReproducesInApp()
     const Process p = predict(bundlePath(name), input, output);
     QVERIFY2(p.exitCode == 0, p.err.constData());
 
+    // `baton predict` uses the exported model, refitted on every labelled row after the evaluation:
+    // it must predict what that model predicts in the app
+    auto table = readCsv(r.dataPath);
+    QVERIFY(table.ok());
+    auto inApp = EnsembleModel::load(r.projectDir + QStringLiteral("/assets/model"));
+    QVERIFY(inApp.ok());
+    auto expected = inApp->predict(table.value(), 2, &testRows);
+    QVERIFY(expected.ok());
     const Csv mine = parseSimpleCsv(readAll(output));
-    const Csv app = parseSimpleCsv(readAll(r.projectDir + QStringLiteral("/assets/model/test_predictions.csv")));
     QCOMPARE(mine.rows.size(), qsizetype(testRows.size()));
-    QCOMPARE(app.rows.size(), mine.rows.size());
-    QList<QByteArray> compared;
-    for (const QByteArray &column : app.header) {
-        if (column == "prediction" || column.startsWith("p_"))
-            compared << column;
-    }
-    QVERIFY(!compared.isEmpty());
-    const bool classification = name == QLatin1String("classification");
-    QCOMPARE(compared.size(), classification ? 4 : 1); // iris: prediction + 3 probabilities
+    const bool classification = expected->classification;
+    const QStringList classes = inApp->spec().classes;
     double worst = 0;
     for (qsizetype i = 0; i < mine.rows.size(); ++i) {
-        for (const QByteArray &column : compared) {
-            const QByteArray a = mine.rows[i].value(mine.column(column));
-            const QByteArray b = app.rows[i].value(app.column(column));
-            if (column == "prediction" && classification) {
-                QCOMPARE(a, b); // the class label
-                continue;
+        auto value = [&](const QByteArray &column) {
+            bool ok = false;
+            const double v = mine.rows[i].value(mine.column(column)).toDouble(&ok);
+            return ok ? v : std::numeric_limits<double>::quiet_NaN();
+        };
+        if (classification) {
+            QCOMPARE(QString::fromUtf8(mine.rows[i].value(mine.column("prediction"))),
+                     classes.at(expected->predictedClass()[size_t(i)]));
+            for (int c = 0; c < classes.size(); ++c) {
+                const double p = expected->probabilities[size_t(i) * size_t(classes.size()) + size_t(c)];
+                worst = std::max(worst, std::abs(value("p_" + classes.at(c).toUtf8()) - p));
             }
-            bool okA = false, okB = false;
-            const double diff = std::abs(a.toDouble(&okA) - b.toDouble(&okB));
-            QVERIFY(okA && okB);
-            worst = std::max(worst, diff);
+        } else {
+            worst = std::max(worst, std::abs(value("prediction") - expected->values[size_t(i)]));
         }
     }
     QVERIFY2(worst <= 1e-6, qPrintable(QStringLiteral("max difference %1").arg(worst)));
+
+    // the held-out predictions (and so every test figure) are those of the model fitted on the
+    // training rows only, kept beside the exported one
+    QVERIFY(r.context["model"]["refitted_on_all_rows"].get<bool>());
+    QCOMPARE(r.context["model"]["fitted_rows"].get<size_t>(),
+             split["train_rows"].size() + split["test_rows"].size());
+    auto evaluated = EnsembleModel::load(r.projectDir + QStringLiteral("/assets/model/evaluated"));
+    QVERIFY(evaluated.ok());
+    auto scored = evaluated->predict(table.value(), 2, &testRows);
+    QVERIFY(scored.ok());
+    const Csv app = parseSimpleCsv(readAll(r.projectDir + QStringLiteral("/assets/model/test_predictions.csv")));
+    QCOMPARE(app.rows.size(), mine.rows.size());
+    worst = 0;
+    const int width = classification ? int(classes.size()) : 1;
+    for (qsizetype i = 0; i < app.rows.size(); ++i) {
+        for (int c = 0; c < width; ++c) {
+            const QByteArray column = classification ? "p_" + classes.at(c).toUtf8() : QByteArray("prediction");
+            const double saved = app.rows[i].value(app.column(column)).toDouble();
+            const std::vector<double> &values = classification ? scored->probabilities : scored->values;
+            worst = std::max(worst, std::abs(saved - values[size_t(i) * size_t(width) + size_t(c)]));
+        }
+    }
+    QVERIFY2(worst <= 1e-6, qPrintable(QStringLiteral("held-out predictions: max difference %1").arg(worst)));
 }
 
 void TestExport::tamperedBundleRefused()

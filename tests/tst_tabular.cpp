@@ -105,6 +105,7 @@ private Q_SLOTS:
     void binaryBreastCancer();
     void regressionDiabetes();
     void savedModelPredictsIdentically();
+    void exportedModelIsRefittedOnAllRows();
     void seededIterationBudgetIsReproducible();
     void cancelAfterFirstIteration();
     void stopKeepsTheBestModelSoFar();
@@ -298,7 +299,7 @@ void TestTabular::savedModelPredictsIdentically()
     auto outcome = trainer.run();
     QVERIFY(outcome.ok());
     QTemporaryDir dir;
-    QVERIFY(outcome->model.save(dir.path()).ok());
+    QVERIFY(outcome->evaluatedModel.save(dir.path()).ok());
     auto loaded = EnsembleModel::load(dir.path());
     QVERIFY2(loaded.ok(), qPrintable(loaded.ok() ? QString() : loaded.error().toString()));
     auto again = loaded->predict(table, 2, &s.split.test);
@@ -308,20 +309,70 @@ void TestTabular::savedModelPredictsIdentically()
         QVERIFY(std::abs(again->values[i] - outcome->testPredictions.values[i]) <= 1e-6);
 }
 
+void TestTabular::exportedModelIsRefittedOnAllRows()
+{
+    const Table table = load("diabetes.csv");
+    Setup s = prepare(table, QStringLiteral("target"), false);
+    TrainerSettings settings = quick(MetricId::Rmse, 3);
+    Recorder rec;
+    TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, settings, rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY(outcome.ok());
+    QVERIFY(outcome->refittedOnAllRows);
+    // the same members, weights and rounds, fitted again
+    const auto &exported = outcome->model.members();
+    const auto &evaluated = outcome->evaluatedModel.members();
+    QCOMPARE(exported.size(), evaluated.size());
+    for (size_t i = 0; i < exported.size(); ++i) {
+        QCOMPARE(exported[i].runId, evaluated[i].runId);
+        QCOMPARE(exported[i].weight, evaluated[i].weight);
+        QCOMPARE(exported[i].config.maxRounds, evaluated[i].config.maxRounds);
+        QVERIFY(exported[i].modelJson != evaluated[i].modelJson);
+    }
+    // the test figures are those of the model that never saw the test rows
+    auto scored = outcome->evaluatedModel.predict(table, 2, &s.split.test);
+    QVERIFY(scored.ok());
+    QCOMPARE(scored->values, outcome->testPredictions.values);
+    // the exported one learnt the test rows too: it fits them more closely
+    auto refitted = outcome->model.predict(table, 2, &s.split.test);
+    QVERIFY(refitted.ok());
+    const std::vector<double> truth = rawTargetValues(table, s.spec.target, s.split.test);
+    QVERIFY2(metrics::rmse(truth, refitted->values) < metrics::rmse(truth, scored->values),
+             qPrintable(QStringLiteral("refitted %1, evaluated %2")
+                            .arg(metrics::rmse(truth, refitted->values))
+                            .arg(metrics::rmse(truth, scored->values))));
+
+    // switched off, the exported model is the evaluated one
+    settings.refitOnAllRows = false;
+    TabularTrainer plain(table, s.spec, s.split.train, s.split.test, settings, rec.callbacks());
+    auto unrefitted = plain.run();
+    QVERIFY(unrefitted.ok());
+    QVERIFY(!unrefitted->refittedOnAllRows);
+    QCOMPARE(unrefitted->model.members().size(), unrefitted->evaluatedModel.members().size());
+    for (size_t i = 0; i < unrefitted->model.members().size(); ++i)
+        QCOMPARE(unrefitted->model.members()[i].modelJson, unrefitted->evaluatedModel.members()[i].modelJson);
+}
+
 void TestTabular::seededIterationBudgetIsReproducible()
 {
     const Table table = load("wine.csv");
     Setup s = prepare(table, QStringLiteral("target"), true);
     std::vector<double> first;
+    QByteArray firstExported;
     for (int attempt = 0; attempt < 2; ++attempt) {
         Recorder rec;
         TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, quick(MetricId::LogLoss, 3, 11), rec.callbacks());
         auto outcome = trainer.run();
         QVERIFY(outcome.ok());
-        if (attempt == 0)
+        QVERIFY(outcome->refittedOnAllRows);
+        const QByteArray exported = outcome->model.members().front().modelJson;
+        if (attempt == 0) {
             first = outcome->testPredictions.probabilities;
-        else
+            firstExported = exported;
+        } else {
             QCOMPARE(outcome->testPredictions.probabilities, first); // bit for bit
+            QCOMPARE(exported, firstExported);
+        }
     }
 }
 
@@ -675,7 +726,7 @@ void TestTabular::targetEncodedModelRoundTrips()
     // the encoded category carries most of the signal (y = level effect + unit noise)
     QVERIFY2(outcome->testMetrics["r2"].get<double>() > 0.5, outcome->testMetrics.dump().c_str());
     QTemporaryDir dir;
-    QVERIFY(outcome->model.save(dir.path()).ok());
+    QVERIFY(outcome->evaluatedModel.save(dir.path()).ok());
     auto loaded = EnsembleModel::load(dir.path());
     QVERIFY2(loaded.ok(), qPrintable(loaded.ok() ? QString() : loaded.error().toString()));
     auto again = loaded->predict(table, 2, &s.split.test);

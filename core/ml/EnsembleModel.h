@@ -40,6 +40,11 @@ std::vector<double> toScoringSpace(const PreprocessSpec &spec, const std::vector
 //   preprocess.json          the PreprocessSpec
 //   ensemble.json            {format, version, task, metric, members:[{run_id, family, config, weight, file}]}
 //   models/<run_id>.json     each member's booster in XGBoost's JSON format
+//   evaluated/               optional: the same ensemble fitted on the training rows only, kept
+//                            when the model was refitted on every labelled row after the one
+//                            evaluation on the test rows (the test figures are this one's)
+inline constexpr char kEvaluatedModelFolder[] = "evaluated";
+
 class EnsembleModel
 {
 public:

@@ -121,11 +121,21 @@ void TabularTrainer::reserveTimeForRefit(double bestFoldS)
 {
     // Refitting the best model on every training row costs about one fold scaled up to all rows
     // (plus its extra rounds); keep twice that, and at least a tenth of the budget for the other
-    // members and the test predictions. The search gets the rest.
+    // members and the test predictions. The refit on training + test rows for export costs that
+    // again, scaled up to those rows. The search gets the rest.
     const double folds = double(std::max<size_t>(2, m_folds.size()));
-    const double refitS = 2.0 * bestFoldS * folds / (folds - 1.0);
+    const double allRows = refitsOnAllRows()
+                               ? double(m_trainRows.size() + m_testRows.size()) / double(std::max<size_t>(1, m_trainRows.size()))
+                               : 0.0;
+    const double refitS = 2.0 * bestFoldS * folds / (folds - 1.0) * (1.0 + allRows);
     const double reserveS = std::clamp(refitS, 0.1 * m_settings.timeBudgetS, 0.5 * m_settings.timeBudgetS);
     m_searchDeadlineS = m_settings.timeBudgetS - reserveS;
+}
+
+bool TabularTrainer::refitsOnAllRows() const
+{
+    // a search that had to cross-validate on a sample (MemoryPlan) has no room for more rows
+    return m_settings.refitOnAllRows && !m_testRows.empty() && m_searchPos.size() == m_trainRows.size();
 }
 
 bool TabularTrainer::cannotFinishInTime(const CandidateConfig &config) const
@@ -731,14 +741,15 @@ std::vector<std::pair<size_t, double>> TabularTrainer::selectEnsemble(const std:
     return weights;
 }
 
-Result<EnsembleMember> TabularTrainer::refit(const CandidateOutcome &candidate, double weight)
+Result<QByteArray> TabularTrainer::fitBooster(const CandidateConfig &config, const FeatureMatrix &features,
+                                              const std::vector<float> &labels, int rounds,
+                                              const std::function<bool(int done)> &stopBefore, int *roundsDone)
 {
-    const bool linear = candidate.config.usesLinearFeatures();
-    const FeatureMatrix &features = linear ? m_linearFeatures : m_treeFeatures;
+    const bool linear = config.usesLinearFeatures();
     auto matrix = XgbMatrix::fromDense(features.values, features.rows, features.cols, m_settings.threads);
     if (!matrix)
         return matrix.error();
-    if (Status s = matrix->setLabels(m_labels); !s)
+    if (Status s = matrix->setLabels(labels); !s)
         return s.error();
     if (!linear) {
         if (Status s = matrix->setFeatureTypes(m_spec.treeFeatureTypes()); !s)
@@ -748,40 +759,124 @@ Result<EnsembleMember> TabularTrainer::refit(const CandidateOutcome &candidate, 
     if (!booster)
         return booster.error();
     auto params = taskParams(m_spec.classification, m_classes, m_settings.threads, m_settings.seed);
-    params.insert(candidate.config.params.begin(), candidate.config.params.end());
+    params.insert(config.params.begin(), config.params.end());
     if (Status s = booster->setParams(params); !s)
         return s.error();
+    int done = 0;
+    for (; done < rounds; ++done) {
+        if (m_callbacks.isCancelled())
+            return makeError(ErrorKind::Cancelled, QStringLiteral("train.cancelled"), QStringLiteral("Cancelled"));
+        if (done > 0 && stopBefore(done))
+            break;
+        if (Status s = booster->updateOneIter(done, matrix.value()); !s)
+            return s.error();
+    }
+    *roundsDone = done;
+    return booster->saveJson();
+}
+
+Result<EnsembleMember> TabularTrainer::refit(const CandidateOutcome &candidate, double weight)
+{
+    const bool linear = candidate.config.usesLinearFeatures();
     const double meanRounds = std::accumulate(candidate.bestRounds.begin(), candidate.bestRounds.end(), 0.0)
                               / double(std::max<size_t>(1, candidate.bestRounds.size()));
     // more rows than any fold saw: a few more rounds, as is common practice after CV
     const int rounds = candidate.config.maxRounds == 1
                            ? 1
                            : std::max(1, int(std::lround(meanRounds * (m_folds.size() > 1 ? 1.1 : 1.0))));
+    // the budget is a promise: a refit that would break it keeps the rounds it has (fewer rounds
+    // of boosting is still a sound model, just a less fitted one)
+    auto pastDeadline = [this, &candidate, rounds](int done) {
+        if (m_settings.maxCandidates > 0 || elapsed() <= m_settings.timeBudgetS * kRefitDeadline)
+            return false;
+        m_callbacks.emit(events::LogLine,
+                         {{"run_id", toStd(candidate.runId)},
+                          {"level", "warn"},
+                          {"text", toStd(QStringLiteral("Refit stopped at round %1 of %2 to stay within the time budget")
+                                             .arg(done)
+                                             .arg(rounds))},
+                          {"source", "trainer"}});
+        return true;
+    };
     int done = 0;
-    for (; done < rounds; ++done) {
-        if (m_callbacks.isCancelled())
-            return makeError(ErrorKind::Cancelled, QStringLiteral("train.cancelled"), QStringLiteral("Cancelled"));
-        // the budget is a promise: a refit that would break it keeps the rounds it has (fewer
-        // rounds of boosting is still a sound model, just a less fitted one)
-        if (done > 0 && m_settings.maxCandidates == 0 && elapsed() > m_settings.timeBudgetS * kRefitDeadline) {
-            m_callbacks.emit(events::LogLine,
-                             {{"run_id", toStd(candidate.runId)},
-                              {"level", "warn"},
-                              {"text", toStd(QStringLiteral("Refit stopped at round %1 of %2 to stay within the time budget")
-                                                 .arg(done)
-                                                 .arg(rounds))},
-                              {"source", "trainer"}});
-            break;
-        }
-        if (Status s = booster->updateOneIter(done, matrix.value()); !s)
-            return s.error();
-    }
-    auto saved = booster->saveJson();
+    auto saved = fitBooster(candidate.config, linear ? m_linearFeatures : m_treeFeatures, m_labels, rounds,
+                            pastDeadline, &done);
     if (!saved)
         return saved.error();
     CandidateConfig config = candidate.config;
     config.maxRounds = done;
     return EnsembleMember{candidate.runId, config, weight, saved.value()};
+}
+
+Result<std::optional<EnsembleModel>> TabularTrainer::refitOnAllRows(const EnsembleModel &evaluated,
+                                                                    double trainingRefitS)
+{
+    auto skip = [this](const QString &why) -> Result<std::optional<EnsembleModel>> {
+        m_callbacks.emit(events::LogLine,
+                         {{"run_id", "search"},
+                          {"level", "info"},
+                          {"text", toStd(QStringLiteral("The exported model is the one fitted on the training rows: %1")
+                                             .arg(why))},
+                          {"source", "trainer"}});
+        return std::optional<EnsembleModel>();
+    };
+    if (m_callbacks.isStopRequested())
+        return skip(QStringLiteral("training was stopped, so it was not refitted on the test rows too"));
+    const double growth = double(m_trainRows.size() + m_testRows.size()) / double(m_trainRows.size());
+    const double deadlineS = m_settings.timeBudgetS * kRefitDeadline;
+    if (m_settings.maxCandidates == 0 && elapsed() + trainingRefitS * growth > deadlineS)
+        return skip(QStringLiteral("refitting it on the test rows too would not finish within the time budget"));
+
+    // The test rows get the features prediction gives them (the spec was fitted on the training
+    // rows), the training rows keep their out-of-fold ones.
+    auto append = [this](const FeatureMatrix &training, bool linear) -> Result<FeatureMatrix> {
+        auto test = linear ? linearFeatures(m_spec, m_table, &m_testRows) : treeFeatures(m_spec, m_table, &m_testRows);
+        if (!test)
+            return test.error();
+        FeatureMatrix all = training;
+        all.values.insert(all.values.end(), test->values.begin(), test->values.end());
+        all.rows += test->rows;
+        return all;
+    };
+    auto testLabels = targetValues(m_spec, m_table, m_testRows);
+    if (!testLabels)
+        return testLabels.error();
+    std::vector<float> labels = m_labels;
+    labels.insert(labels.end(), testLabels->begin(), testLabels->end());
+    std::optional<FeatureMatrix> tree, linear;
+    m_callbacks.emit(events::LogLine,
+                     {{"run_id", "search"},
+                      {"level", "info"},
+                      {"text", toStd(QStringLiteral("Refitting the ensemble on all %1 labelled rows (training and test) "
+                                                    "for export; the test figures are those of the model fitted on the "
+                                                    "%2 training rows")
+                                         .arg(labels.size())
+                                         .arg(m_trainRows.size()))},
+                      {"source", "trainer"}});
+    std::vector<EnsembleMember> members;
+    for (const EnsembleMember &fitted : evaluated.members()) {
+        std::optional<FeatureMatrix> &features = fitted.config.usesLinearFeatures() ? linear : tree;
+        if (!features) {
+            auto built = append(fitted.config.usesLinearFeatures() ? m_linearFeatures : m_treeFeatures,
+                                fitted.config.usesLinearFeatures());
+            if (!built)
+                return built.error();
+            features = std::move(built).value();
+        }
+        bool late = false;
+        auto pastDeadline = [&](int) {
+            late = m_settings.maxCandidates == 0 && elapsed() > deadlineS;
+            return late;
+        };
+        int done = 0;
+        auto saved = fitBooster(fitted.config, *features, labels, fitted.config.maxRounds, pastDeadline, &done);
+        if (!saved)
+            return saved.error();
+        if (late) // half a refit is not the model that was evaluated: keep that one whole
+            return skip(QStringLiteral("refitting it on the test rows too ran out of time"));
+        members.push_back(EnsembleMember{fitted.runId, fitted.config, fitted.weight, saved.value()});
+    }
+    return std::optional<EnsembleModel>(EnsembleModel(m_spec, std::move(members), evaluated.metric()));
 }
 
 json TabularTrainer::allMetrics(const Predictions &predictions, const std::vector<int64_t> &rows) const
@@ -915,7 +1010,10 @@ Result<TrainOutcome> TabularTrainer::run()
                       {"model_id", "ensemble"},
                       {"model_name", "Weighted ensemble"},
                       {"metric_primary", toStd(metricName(m_settings.metric))},
-                      {"config", {{"members", weights.size()}, {"refit", "all training rows"}}}});
+                      {"config", {{"members", weights.size()},
+                                  {"refit", refitsOnAllRows() ? "all training rows, then all labelled rows for export"
+                                                              : "all training rows"}}}});
+    const double refitStartS = elapsed();
     std::vector<EnsembleMember> members;
     for (const auto &[index, weight] : weights) {
         // past the budget, keep what is refitted (always at least the first member)
@@ -931,14 +1029,26 @@ Result<TrainOutcome> TabularTrainer::run()
         totalWeight += m.weight;
     for (EnsembleMember &m : members)
         m.weight /= totalWeight;
-    outcome.model = EnsembleModel(m_spec, std::move(members), metricName(m_settings.metric));
+    outcome.evaluatedModel = EnsembleModel(m_spec, std::move(members), metricName(m_settings.metric));
+    const double trainingRefitS = elapsed() - refitStartS;
 
     // the one look at the test rows
-    auto predictions = outcome.model.predict(m_table, m_settings.threads, &m_testRows);
+    auto predictions = outcome.evaluatedModel.predict(m_table, m_settings.threads, &m_testRows);
     if (!predictions)
         return predictions.error();
     outcome.testPredictions = std::move(predictions).value();
     outcome.testMetrics = allMetrics(outcome.testPredictions, m_testRows);
+
+    outcome.model = outcome.evaluatedModel;
+    if (refitsOnAllRows()) {
+        auto refitted = refitOnAllRows(outcome.evaluatedModel, trainingRefitS);
+        if (!refitted)
+            return refitted.error();
+        if (refitted.value()) {
+            outcome.model = std::move(*refitted.value());
+            outcome.refittedOnAllRows = true;
+        }
+    }
     std::stable_sort(outcome.candidates.begin(), outcome.candidates.end(),
                      [this](const CandidateOutcome &a, const CandidateOutcome &b) {
                          const bool okA = a.status == CandidateStatus::Success;

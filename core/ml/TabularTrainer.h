@@ -26,6 +26,10 @@ struct TrainerSettings
     int folds = 0; // 0: 5 up to 20k rows, 3 up to 200k, else a single 80/20 holdout
     // Memory the search may plan with (see MemoryPlan.h); unset: what the system has available now.
     std::optional<double> availableMemoryBytes;
+    // After the one look at the test rows, fit the chosen members again on training + test rows
+    // (same configurations, rounds and weights) for export: more rows make a better model, and the
+    // test figures stay those of the model that never saw the test rows (AutoGluon's refit_full).
+    bool refitOnAllRows = true;
 };
 
 struct TrainerCallbacks
@@ -55,7 +59,9 @@ struct CandidateOutcome
 struct TrainOutcome
 {
     std::vector<CandidateOutcome> candidates; // best first (successful ones), then the rest
-    EnsembleModel model;
+    EnsembleModel model;          // the model to export: fitted on every labelled row when refittedOnAllRows
+    EnsembleModel evaluatedModel; // fitted on the training rows only: the one scored on the test rows
+    bool refittedOnAllRows = false;
     QString finalRunId;
     Predictions testPredictions;
     json testMetrics = json::object(); // {name: value} on the held-out test rows
@@ -66,9 +72,10 @@ struct TrainOutcome
 
 // The tabular search: a portfolio of strong defaults, then random search with successive halving
 // until the budget is spent, greedy ensemble selection (Caruana et al. 2004) over out-of-fold
-// predictions, a refit of the chosen members on all training rows and one final look at the
-// test rows. Everything it reports is measured: every curve point comes from XGBoost's own
-// evaluation of that round.
+// predictions, a refit of the chosen members on all training rows, one final look at the test
+// rows, and (time allowing) the same members fitted once more on training + test rows for export.
+// Everything it reports is measured: every curve point comes from XGBoost's own evaluation of
+// that round.
 class TabularTrainer
 {
 public:
@@ -100,9 +107,14 @@ private:
     void chooseTargetTransform(const std::vector<CandidateOutcome> &tried);
     std::vector<std::pair<size_t, double>> selectEnsemble(const std::vector<CandidateOutcome> &ok) const;
     Result<EnsembleMember> refit(const CandidateOutcome &candidate, double weight);
+    Result<QByteArray> fitBooster(const CandidateConfig &config, const FeatureMatrix &features,
+                                  const std::vector<float> &labels, int rounds,
+                                  const std::function<bool(int done)> &stopBefore, int *roundsDone);
+    Result<std::optional<EnsembleModel>> refitOnAllRows(const EnsembleModel &evaluated, double trainingRefitS);
     json allMetrics(const Predictions &predictions, const std::vector<int64_t> &rows) const;
     void emitLeaderboard(const std::vector<CandidateOutcome> &candidates);
     void reserveTimeForRefit(double bestFoldS);
+    bool refitsOnAllRows() const;
     bool timeUp() const;
     bool cannotFinishInTime(const CandidateConfig &config) const;
     bool shouldStop() const;

@@ -13,6 +13,7 @@ inline constexpr char Task[] = "task";                      // str: auto|classif
 inline constexpr char Metric[] = "metric";                  // str: primary metric
 inline constexpr char TimeBudgetS[] = "time_budget_s";      // int
 inline constexpr char Seed[] = "seed";                      // int
+inline constexpr char RefitAllRows[] = "refit_all_rows";    // bool: export a model refitted on train + test rows (default)
 inline constexpr char OutputDir[] = "output_dir";           // str: where `baton run` exports
 inline constexpr char ExcludedColumns[] = "excluded_columns"; // arr<{column, reason}>
 inline constexpr char Intent[] = "intent";                  // obj: PROMPT_PARSED payload

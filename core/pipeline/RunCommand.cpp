@@ -4,6 +4,7 @@
 #include "ProjectSession.h"
 
 #include "core/data/KaggleDataset.h"
+#include "core/pipeline/ContextKeys.h"
 
 #include <QDir>
 #include <QEventLoop>
@@ -39,6 +40,8 @@ json RunCommand::decisionsFor(const RunRequest &request)
         decisions["max_models"] = request.maxModels;
     if (!request.metric.isEmpty())
         decisions["metric"] = toStd(request.metric);
+    if (!request.refitAllRows)
+        decisions[ctx::RefitAllRows] = false;
     return decisions;
 }
 

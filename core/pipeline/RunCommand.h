@@ -24,6 +24,7 @@ struct RunRequest
     int timeBudgetS = 120;
     std::optional<qint64> seed;
     int maxModels = 0; // > 0: train exactly this many candidates (reproducible with a seed)
+    bool refitAllRows = true; // false: export the model fitted on the training rows only
     QString metric;
     QString out;
     bool printEvents = false;

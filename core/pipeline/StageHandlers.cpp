@@ -31,7 +31,7 @@ void installStageHandlers(Conductor &conductor)
         conductor.setDecisionStage(key, StageId::DataSource);
     for (const char *key : {ctx::Target, ctx::Task, ctx::ExcludedColumns, ctx::Seed})
         conductor.setDecisionStage(key, StageId::Preprocess);
-    for (const char *key : {ctx::Metric, ctx::TimeBudgetS, "model_id", "max_models"})
+    for (const char *key : {ctx::Metric, ctx::TimeBudgetS, "model_id", "max_models", ctx::RefitAllRows})
         conductor.setDecisionStage(key, StageId::Train);
 }
 

@@ -76,7 +76,7 @@ Result<std::vector<double>> savedPredictions(const QByteArray &csv, int width)
 }
 
 QByteArray readme(const QString &projectId, const PreprocessSpec &spec, const json &finalMetrics,
-                  const QString &zipName)
+                  const QString &zipName, bool refitted)
 {
     QString columns;
     for (const ColumnRule &rule : spec.columns)
@@ -90,7 +90,7 @@ QByteArray readme(const QString &projectId, const PreprocessSpec &spec, const js
         "A %2 model predicting `%3` (test %4), exported by Baton %5.\n\n"
         "## Contents\n\n"
         "- `model/`: `preprocess.json` (the preprocessing spec), `ensemble.json` (members and weights), "
-        "`models/*.json` (XGBoost boosters in XGBoost's JSON format)\n"
+        "`models/*.json` (XGBoost boosters in XGBoost's JSON format)%9\n"
         "- `manifest.json`: task, target, classes, the input schema, metrics and the SHA-256 of every file\n"
         "- `report.html`, `report.md`, `report.json`: the report (schema: `report.schema.json`); `notebook.ipynb`: reproduces the metrics in Python\n"
         "- `data/split.json`: the training/test rows; `test_predictions_sample.csv`: the first test predictions\n\n"
@@ -108,7 +108,11 @@ QByteArray readme(const QString &projectId, const PreprocessSpec &spec, const js
         "Its `tree_features` / `linear_features` functions work on any DataFrame holding the input columns.\n")
         .arg(projectId, spec.classification ? QStringLiteral("classification") : QStringLiteral("regression"),
              spec.target, metric, QStringLiteral(BATON_VERSION), columns, zipName,
-             spec.classification ? QStringLiteral(" (the class) and one `p_<class>` probability per class") : QString());
+             spec.classification ? QStringLiteral(" (the class) and one `p_<class>` probability per class") : QString())
+        .arg(refitted ? QStringLiteral("; fitted on every labelled row (training and test) after the evaluation\n"
+                                       "- `model/evaluated/`: the same ensemble fitted on the training rows only, the "
+                                       "one the test metrics belong to (the notebook scores it)")
+                      : QString());
     return text.toUtf8();
 }
 
@@ -151,16 +155,34 @@ StageOutcome ExportStage::run(StageContext &context)
     if (!split)
         return StageOutcome::failed(split.error());
 
-    std::vector<BundleEntry> entries{
-        {QStringLiteral("model/preprocess.json"), asset("model/preprocess.json"), {}},
-        {QStringLiteral("model/ensemble.json"), asset("model/ensemble.json"), {}},
-    };
+    std::vector<BundleEntry> entries;
     json members = json::array();
-    for (const json &m : ensemble->value("members", json::array())) {
-        const QString file = stringField(m, "file");
-        entries.push_back({QStringLiteral("model/") + file, stage::assetPath(context, QStringLiteral("model/") + file), {}});
-        members.push_back({{"run_id", m.value("run_id", "")}, {"family", m.value("family", "")},
-                           {"weight", m.value("weight", 0.0)}, {"file", toStd(QStringLiteral("model/") + file)}});
+    // every file of a model folder: its spec, its member list and each member's booster
+    auto addModelFolder = [&](const QString &folder, const json &memberList) {
+        for (const char *name : {"preprocess.json", "ensemble.json"}) {
+            const QString rel = folder + QLatin1Char('/') + QLatin1String(name);
+            entries.push_back({rel, stage::assetPath(context, rel), {}});
+        }
+        for (const json &m : memberList.value("members", json::array())) {
+            const QString rel = folder + QLatin1Char('/') + stringField(m, "file");
+            entries.push_back({rel, stage::assetPath(context, rel), {}});
+            if (folder == QLatin1String("model"))
+                members.push_back({{"run_id", m.value("run_id", "")}, {"family", m.value("family", "")},
+                                   {"weight", m.value("weight", 0.0)}, {"file", toStd(rel)}});
+        }
+    };
+    addModelFolder(QStringLiteral("model"), ensemble.value());
+    // a model refitted on every labelled row: the test figures belong to the one fitted on the
+    // training rows, which travels with it so they stay reproducible
+    const QString evaluatedFolder = QStringLiteral("model/") + QLatin1String(kEvaluatedModelFolder);
+    const bool refitted = QFileInfo::exists(stage::assetPath(context, evaluatedFolder + QStringLiteral("/ensemble.json")));
+    if (refitted) {
+        auto evaluatedEnsemble = readJsonFile(stage::assetPath(context, evaluatedFolder + QStringLiteral("/ensemble.json")),
+                                              ErrorKind::Conflict, QStringLiteral("export.missing_file"),
+                                              QStringLiteral("run TRAIN again"));
+        if (!evaluatedEnsemble)
+            return StageOutcome::failed(evaluatedEnsemble.error());
+        addModelFolder(evaluatedFolder, evaluatedEnsemble.value());
     }
     entries.push_back({QStringLiteral("data/split.json"), asset("data/split.json"), {}});
     for (const char *name : {"report.json", "report.md", "report.html", "notebook.ipynb"}) {
@@ -180,7 +202,7 @@ StageOutcome ExportStage::run(StageContext &context)
 
     const QString timestamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd_HHmmss"));
     const QString zipName = QStringLiteral("%1_export_%2.zip").arg(projectId, timestamp);
-    entries.push_back({QStringLiteral("README.md"), {}, readme(projectId, spec.value(), project.value(ctx::FinalMetrics, json::object()), zipName)});
+    entries.push_back({QStringLiteral("README.md"), {}, readme(projectId, spec.value(), project.value(ctx::FinalMetrics, json::object()), zipName, refitted)});
 
     const json finalMetrics = project.value(ctx::FinalMetrics, json::object());
     const json &dataset = project.value(ctx::Dataset, json::object());
@@ -197,7 +219,8 @@ StageOutcome ExportStage::run(StageContext &context)
         {"metrics", {{"split", "test"},
                      {"primary", finalMetrics.value("primary", json::object())},
                      {"values", finalMetrics.value("values", json::object())}}},
-        {"model", {{"format", "xgboost-json"}, {"members", members}, {"folder", "model"}}},
+        {"model", {{"format", "xgboost-json"}, {"members", members}, {"folder", "model"},
+                   {"evaluated_folder", refitted ? json(toStd(evaluatedFolder)) : json(nullptr)}}},
         {"data", {{"name", dataset.value("name", "")}, {"sha256", dataset.value("sha256", "")},
                   {"rows", dataset.value("rows", json(nullptr))}}},
         {"seed", stage::seedFrom(project)},
@@ -225,9 +248,6 @@ StageOutcome ExportStage::run(StageContext &context)
     auto opened = openBundle(zipPath);
     if (!opened)
         return refuse(opened.error().toString());
-    auto reloaded = EnsembleModel::load(opened->filePath(QStringLiteral("model")));
-    if (!reloaded)
-        return refuse(reloaded.error().toString());
     auto table = m_cache->load(stringField(project, ctx::DataPath));
     if (!table)
         return refuse(table.error().toString());
@@ -237,10 +257,41 @@ StageOutcome ExportStage::run(StageContext &context)
             return refuse(QStringLiteral("the saved split does not fit the data any more"));
     }
     const int threads = std::max(1, QThread::idealThreadCount());
-    auto rescored = reloaded->predict(*table.value(), threads, &testRows);
+    const int width = spec->classification ? int(spec->classes.size()) : 1;
+    // What a model folder predicts for the test rows, as the flat list test_predictions.csv holds.
+    auto predictTestRows = [&](const QString &folder) -> Result<std::vector<double>> {
+        auto model = EnsembleModel::load(folder);
+        if (!model)
+            return model.error();
+        auto predicted = model->predict(*table.value(), threads, &testRows);
+        if (!predicted)
+            return predicted.error();
+        return spec->classification ? predicted->probabilities : predicted->values;
+    };
+    double worst = 0;
+    auto compare = [&](const std::vector<double> &actual, const std::vector<double> &expected,
+                       const QString &what) -> std::optional<QString> {
+        if (expected.size() != actual.size())
+            return QStringLiteral("%1: the bundle scored %2 values, the app %3").arg(what).arg(actual.size()).arg(expected.size());
+        for (size_t i = 0; i < actual.size(); ++i) {
+            const double diff = std::abs(actual[i] - expected[i]);
+            if (!(diff <= kTolerance)) // also catches NaN
+                return QStringLiteral("%1, test row %2: the bundle predicts %3, the app %4 (difference %5 > %6)")
+                    .arg(what)
+                    .arg(testRows[i / size_t(width)])
+                    .arg(actual[i], 0, 'g', 17)
+                    .arg(expected[i], 0, 'g', 17)
+                    .arg(diff, 0, 'g', 3)
+                    .arg(kTolerance);
+            worst = std::max(worst, diff);
+        }
+        return std::nullopt;
+    };
+    // 1. the model the test figures belong to reproduces the test predictions Baton saved
+    const QString scoredFolder = refitted ? evaluatedFolder : QStringLiteral("model");
+    auto rescored = predictTestRows(opened->filePath(scoredFolder));
     if (!rescored)
         return refuse(rescored.error().toString());
-    const int width = spec->classification ? int(spec->classes.size()) : 1;
     std::vector<double> expected;
     if (!predictionsCsv.isEmpty()) {
         auto saved = savedPredictions(predictionsCsv, width);
@@ -249,28 +300,23 @@ StageOutcome ExportStage::run(StageContext &context)
         expected = std::move(saved).value();
     } else {
         // no saved predictions: the in-app model folder is the reference
-        auto inApp = EnsembleModel::load(asset("model"));
+        auto inApp = predictTestRows(stage::assetPath(context, scoredFolder));
         if (!inApp)
             return refuse(inApp.error().toString());
-        auto predicted = inApp->predict(*table.value(), threads, &testRows);
-        if (!predicted)
-            return refuse(predicted.error().toString());
-        expected = spec->classification ? predicted->probabilities : predicted->values;
+        expected = std::move(inApp).value();
     }
-    const std::vector<double> &actual = spec->classification ? rescored->probabilities : rescored->values;
-    if (expected.size() != actual.size())
-        return refuse(QStringLiteral("the bundle scored %1 values, the app %2").arg(actual.size()).arg(expected.size()));
-    double worst = 0;
-    for (size_t i = 0; i < actual.size(); ++i) {
-        const double diff = std::abs(actual[i] - expected[i]);
-        if (!(diff <= kTolerance)) // also catches NaN
-            return refuse(QStringLiteral("test row %1: the bundle predicts %2, the app %3 (difference %4 > %5)")
-                              .arg(testRows[i / size_t(width)])
-                              .arg(actual[i], 0, 'g', 17)
-                              .arg(expected[i], 0, 'g', 17)
-                              .arg(diff, 0, 'g', 3)
-                              .arg(kTolerance));
-        worst = std::max(worst, diff);
+    if (auto mismatch = compare(rescored.value(), expected, scoredFolder))
+        return refuse(*mismatch);
+    // 2. the refitted model, the one `baton predict` uses, predicts as it does in the app
+    if (refitted) {
+        auto bundled = predictTestRows(opened->filePath(QStringLiteral("model")));
+        if (!bundled)
+            return refuse(bundled.error().toString());
+        auto inApp = predictTestRows(asset("model"));
+        if (!inApp)
+            return refuse(inApp.error().toString());
+        if (auto mismatch = compare(bundled.value(), inApp.value(), QStringLiteral("model")))
+            return refuse(*mismatch);
     }
     auto checksum = sha256OfFile(zipPath);
     if (!checksum)

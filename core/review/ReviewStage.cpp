@@ -4,6 +4,7 @@
 
 #include "core/agents/Narrator.h"
 #include "core/conductor/EventNames.h"
+#include "core/ml/EnsembleModel.h"
 #include "core/ml/XgbBooster.h"
 #include "core/pipeline/ContextKeys.h"
 #include "core/pipeline/stages/StageSupport.h"
@@ -101,6 +102,7 @@ struct Inputs
     json profile; // may be null
     QString projectId;
     QString assetsDir;
+    bool refitted = false; // model/ was refitted on every labelled row; model/evaluated/ is the scored one
 };
 
 json evaluationArtifacts(const Inputs &in)
@@ -184,6 +186,13 @@ QStringList narrative(const Inputs &in, const json &report)
                .arg(testRows)
                .arg(field(metrics["primary"], "name"), field(metrics["primary"], "value"),
                     others.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(others.join(QStringLiteral(", "))));
+    if (in.refitted) {
+        out << QStringLiteral("After that evaluation the same members, with the same weights and rounds, were fitted "
+                              "again on all %1 labelled rows (training and test) for export: more rows make a better "
+                              "model, and the test figures above stay those of the model that never saw the test rows "
+                              "(kept in `model/evaluated/`).")
+                   .arg(field(report["model"], "fitted_rows"));
+    }
 
     const json &warnings = report["data"]["warnings"];
     if (warnings.empty()) {
@@ -252,7 +261,12 @@ json buildReport(const Inputs &in)
                                       {"seed", in.split.value("seed", json(nullptr))}}}}},
         {"leaderboard", c.value("leaderboard", json::array())},
         {"search", c.value("search", json::object())},
-        {"model", {{"format", "xgboost-json"}, {"members", members}, {"folder", "model"}}},
+        {"model", {{"format", "xgboost-json"},
+                   {"members", members},
+                   {"folder", "model"},
+                   {"fitted_rows", c.value("model", json::object()).value("fitted_rows", json(nullptr))},
+                   {"refitted_on_all_rows", in.refitted},
+                   {"evaluated_folder", in.refitted ? json(std::string("model/") + kEvaluatedModelFolder) : json(nullptr)}}},
         {"metrics", {{"split", "test"},
                      {"primary", finalMetrics.value("primary", json::object())},
                      {"test", finalMetrics.value("values", json::object())}}},
@@ -470,7 +484,10 @@ def locate(relative):
     raise FileNotFoundError(relative)
 
 
-MODEL_DIR = locate("model")
+# The model the test figures belong to: fitted on the training rows only. When Baton refitted the
+# exported model on every labelled row after that evaluation, this one is kept in model/evaluated/.
+EXPORTED_MODEL_DIR = locate("model")
+MODEL_DIR = EXPORTED_MODEL_DIR / "evaluated" if (EXPORTED_MODEL_DIR / "evaluated").exists() else EXPORTED_MODEL_DIR
 SPEC = json.loads((MODEL_DIR / "preprocess.json").read_text(encoding="utf-8"))
 ENSEMBLE = json.loads((MODEL_DIR / "ensemble.json").read_text(encoding="utf-8"))
 REPORT = json.loads(locate("report.json").read_text(encoding="utf-8"))
@@ -738,11 +755,16 @@ json buildNotebook(const Inputs &in, const json &report)
                                "become their smoothed target mean over the training rows (`target_encoded`; "
                                "unseen → the prior)."));
     nb.code(QString::fromUtf8(kPreprocessCode));
-    nb.markdown(QStringLiteral("## 3. Load the exported model and predict\n\n"
-                               "`model/ensemble.json` lists the members (XGBoost JSON boosters in `model/models/`) "
-                               "and their weights; the prediction is their weighted average%1.")
+    nb.markdown(QStringLiteral("## 3. Load the model and predict\n\n"
+                               "`ensemble.json` lists the members (XGBoost JSON boosters in `models/`) "
+                               "and their weights; the prediction is their weighted average%1.%2")
                     .arg(in.parsedSpec.logTarget ? QStringLiteral(", after undoing the log1p target transform")
-                                                 : QString()));
+                                                 : QString(),
+                         in.refitted ? QStringLiteral(" This is `model/evaluated/`, the ensemble fitted on the training "
+                                                      "rows only, which the test metrics belong to; `model/` holds the "
+                                                      "same members fitted on every labelled row, the model `baton "
+                                                      "predict` uses (point `MODEL_DIR` at it to score new data).")
+                                     : QString()));
     nb.code(QString::fromUtf8(kPredictCode));
     nb.markdown(QStringLiteral("## 4. Recompute the test metrics\n\n"
                                "scikit-learn's metrics next to the values Baton reported in `report.json`."));
@@ -785,6 +807,8 @@ StageOutcome ReviewStage::run(StageContext &context)
     in.parsedSpec = std::move(parsed).value();
     in.ensemble = std::move(ensemble).value();
     in.split = std::move(split).value();
+    in.refitted = QFileInfo::exists(stage::assetPath(context, QStringLiteral("model/%1/ensemble.json")
+                                                                  .arg(QLatin1String(kEvaluatedModelFolder))));
     if (auto profile = readAsset(QStringLiteral("profile/profile.json")))
         in.profile = std::move(profile).value();
     if (context.isCancelled())

@@ -14,7 +14,7 @@ Error invalid(const QString &key, const QString &why)
                      QStringLiteral("Invalid field '%1': %2").arg(key, why));
 }
 
-enum class Kind { String, Integer };
+enum class Kind { String, Integer, Boolean };
 
 struct Rule
 {
@@ -38,6 +38,7 @@ const std::vector<Rule> &rules()
         {ctx::TimeBudgetS, Kind::Integer, 1, 7 * 24 * 3600},
         {ctx::Seed, Kind::Integer, 0, std::numeric_limits<qint64>::max()},
         {"max_models", Kind::Integer, 0, 100000},
+        {ctx::RefitAllRows, Kind::Boolean},
     };
     return all;
 }
@@ -69,6 +70,9 @@ Result<json> validateDecisions(const json &body, const char *ignoredKey)
                 return invalid(key, QStringLiteral("must be a non-empty string"));
             if (!rule->choices.isEmpty() && !rule->choices.contains(fromStd(it->get<std::string>())))
                 return invalid(key, QStringLiteral("must be one of %1").arg(rule->choices.join(QStringLiteral(", "))));
+        } else if (rule->kind == Kind::Boolean) {
+            if (!it->is_boolean())
+                return invalid(key, QStringLiteral("must be true or false"));
         } else {
             if (!it->is_number_integer())
                 return invalid(key, QStringLiteral("must be an integer"));

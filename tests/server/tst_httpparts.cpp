@@ -193,6 +193,9 @@ private Q_SLOTS:
         QVERIFY(!validateDecisions({{"time_budget_s", "3"}}).ok());
         QVERIFY(!validateDecisions({{"time_budget_s", 0}}).ok());
         QVERIFY(!validateDecisions({{"task", "poetry"}}).ok());
+        QCOMPARE(validateDecisions({{"refit_all_rows", false}})->size(), 1u);
+        QVERIFY(!validateDecisions({{"refit_all_rows", "no"}}).ok());
+        QVERIFY(!validateDecisions({{"refit_all_rows", 0}}).ok());
         QVERIFY(!validateDecisions({{"rm -rf", true}}).ok());
         QVERIFY(!validateDecisions(json::array()).ok());
         QCOMPARE(validateDecisions({{"prompt", "x"}}, "prompt")->size(), 0u);

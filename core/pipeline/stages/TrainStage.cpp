@@ -11,6 +11,7 @@
 #include "core/pipeline/DatasetCache.h"
 #include "core/project/Assets.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLocale>
@@ -84,7 +85,8 @@ void evaluate(const StageContext &context, const Table &table, const PreprocessS
         input.truth = rawTargetValues(table, spec.target, testRows);
         input.prediction = outcome.testPredictions.values;
     }
-    auto explained = explainModel(outcome.model, table, testRows, settings.metric, settings.threads, settings.seed,
+    // the model that never saw the test rows: importance and SHAP on them must come from it
+    auto explained = explainModel(outcome.evaluatedModel, table, testRows, settings.metric, settings.threads, settings.seed,
                                   deadline);
     if (explained && !explained->shortened.isEmpty())
         context.log(QStringLiteral("info"), explained->shortened, QStringLiteral("evaluation"));
@@ -176,6 +178,7 @@ StageOutcome TrainStage::run(StageContext &context)
     settings.seed = stage::seedFrom(project);
     settings.threads = std::max(1, QThread::idealThreadCount());
     settings.families = familiesFor(stringField(project, "model_id", QStringLiteral("auto")));
+    settings.refitOnAllRows = project.value(ctx::RefitAllRows, true);
 
     TrainerCallbacks callbacks{
         [&context](const char *name, json payload) { context.emitEvent(name, std::move(payload)); },
@@ -195,9 +198,17 @@ StageOutcome TrainStage::run(StageContext &context)
     if (!outcome)
         return StageOutcome::failed(outcome.error());
 
-    // the model as export and `baton predict` will load it
+    // the model as export and `baton predict` will load it; when it was refitted on the test rows
+    // too, the one the test figures belong to is kept beside it
     if (Status s = outcome->model.save(stage::assetPath(context, QStringLiteral("model"))); !s)
         return StageOutcome::failed(s.error());
+    const QString evaluatedRel = QStringLiteral("model/") + QLatin1String(kEvaluatedModelFolder);
+    const QString evaluatedDir = stage::assetPath(context, evaluatedRel);
+    QDir(evaluatedDir).removeRecursively();
+    if (outcome->refittedOnAllRows) {
+        if (Status s = outcome->evaluatedModel.save(evaluatedDir); !s)
+            return StageOutcome::failed(s.error());
+    }
     stage::announceArtifact(context, QStringLiteral("model"), QStringLiteral("model"), QStringLiteral("Trained model"),
                             QStringLiteral("model/ensemble.json"),
                             {{"members", outcome->model.members().size()}, {"format", "xgboost-json"}});
@@ -251,8 +262,14 @@ StageOutcome TrainStage::run(StageContext &context)
         members.push_back({{"run_id", toStd(m.runId)}, {"model_id", toStd(familyId(m.config.family))}, {"weight", m.weight}});
         memberNames << QStringLiteral("%1 %2%").arg(familyName(m.config.family)).arg(qRound(m.weight * 100));
     }
+    const size_t fittedRows = trainRows.size() + (outcome->refittedOnAllRows ? testRows.size() : 0);
     json patch = {{ctx::FinalMetrics, finalMetrics},
-                  {"model", {{"dir", "model"}, {"run_id", toStd(outcome->finalRunId)}, {"members", members}}},
+                  {"model", {{"dir", "model"},
+                             {"run_id", toStd(outcome->finalRunId)},
+                             {"members", members},
+                             {"fitted_rows", fittedRows},
+                             {"refitted_on_all_rows", outcome->refittedOnAllRows},
+                             {"evaluated_dir", outcome->refittedOnAllRows ? json(toStd(evaluatedRel)) : json(nullptr)}}},
                   {"leaderboard", leaderboard},
                   {"search", {{"candidates", outcome->candidates.size()},
                               {"successful", successful},
@@ -266,14 +283,17 @@ StageOutcome TrainStage::run(StageContext &context)
     const QLocale locale;
     const json primaryValue = outcome->testMetrics.value(primary, json(nullptr));
     const QString summary =
-        QStringLiteral("%1 %2 candidates in %3 s (%4-fold cross-validation). Final model: %5. Test %6: %7.")
+        QStringLiteral("%1 %2 candidates in %3 s (%4-fold cross-validation). Final model: %5. Test %6: %7.%8")
             .arg(outcome->stoppedEarly ? QStringLiteral("Stopped early after") : QStringLiteral("Trained"))
             .arg(outcome->candidates.size())
             .arg(locale.toString(outcome->elapsedS, 'f', 1))
             .arg(outcome->folds)
             .arg(memberNames.join(QStringLiteral(", ")))
             .arg(QString::fromStdString(primary))
-            .arg(primaryValue.is_number() ? locale.toString(primaryValue.get<double>(), 'g', 5) : QStringLiteral("n/a"));
+            .arg(primaryValue.is_number() ? locale.toString(primaryValue.get<double>(), 'g', 5) : QStringLiteral("n/a"))
+            .arg(outcome->refittedOnAllRows
+                     ? QStringLiteral(" Exported model refitted on all %1 labelled rows.").arg(fittedRows)
+                     : QString());
     return StageOutcome::waiting(summary, {QStringLiteral("Confirm to review the results")}, std::move(patch));
 }
 
