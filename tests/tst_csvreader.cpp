@@ -126,6 +126,9 @@ private Q_SLOTS:
     void categoricalRule();
     void exactness_data();
     void exactness();
+    void decimalShapes();
+    void isoAtFixedOffsets_data();
+    void isoAtFixedOffsets();
     void floatGrammar_data();
     void floatGrammar();
     void malformed_data();
@@ -521,6 +524,41 @@ void TstCsvReader::dateTimeValues()
     QCOMPARE(column.int64Values().at(0), ms);
 }
 
+// yyyy-MM-dd and yyyy-MM-dd HH:mm:ss have a fixed-offset path of their own: it must accept and
+// refuse exactly what the general ISO rules do.
+void TstCsvReader::isoAtFixedOffsets_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<qint64>("ms"); // -1: not a date
+    QTest::newRow("date") << QByteArray("2016-04-29") << utcMs(2016, 4, 29);
+    QTest::newRow("space, seconds") << QByteArray("2016-11-26 17:04:45")
+                                    << utcMs(2016, 11, 26, 17, 4, 45);
+    QTest::newRow("T, seconds") << QByteArray("2000-02-29T00:00:59") << utcMs(2000, 2, 29, 0, 0, 59);
+    QTest::newRow("ten bytes, not ISO") << QByteArray("29/04/2016") << utcMs(2016, 4, 29);
+    QTest::newRow("nineteen bytes with zone") << QByteArray("2016-04-29T10:20+01") << utcMs(2016, 4, 29, 9, 20);
+    const char *refused[] = {"2021-02-29", "1900-02-29", "2021-13-01", "2021-00-10", "2021-01-32",
+                             "2021-01-00", "2021-01-01 24:00:00", "2021-01-01 23:60:00",
+                             "2021-01-01 23:59:60", "2021-01-01X23:59:59", "2021-01-01 23-59-59",
+                             "20a1-01-01", "2021-1-011", "2021/01/01", "2021-01-01 23:59:5x",
+                             "-021-01-01", "2021-01-01  3:59:59"};
+    for (const char *text : refused)
+        QTest::newRow(text) << QByteArray(text) << qint64(-1);
+}
+
+void TstCsvReader::isoAtFixedOffsets()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(qint64, ms);
+    READ_OK(table, "a,when\n1," + text + "\n2,\n");
+    const Column &column = table.column(1);
+    if (ms < 0) {
+        QVERIFY2(column.type() != ColumnType::DateTime, qPrintable(column.dateTimeFormat()));
+        return;
+    }
+    QCOMPARE(column.type(), ColumnType::DateTime);
+    QCOMPARE(column.int64Values().at(0), ms);
+}
+
 void TstCsvReader::categoricalRule_data()
 {
     QTest::addColumn<int>("rows");
@@ -580,6 +618,51 @@ void TstCsvReader::exactness()
     if (std::isfinite(actual)) {
         const QByteArray shown = column.displayValue(1).toLatin1();
         QVERIFY(sameBits(referenceStrtod(shown.constData()), actual));
+    }
+}
+
+// Plain decimals of every shape the reader's fast path reads (0-10 digits before and after the
+// point, the point or sign missing, leading zeros, mantissas past 2^53): bit-equal to strtod.
+void TstCsvReader::decimalShapes()
+{
+    QRandomGenerator random(20261128);
+    auto digits = [&](int count) {
+        QByteArray text;
+        for (int i = 0; i < count; ++i)
+            text += char('0' + random.bounded(10));
+        return text;
+    };
+    QList<QByteArray> values;
+    for (int whole = 0; whole <= 10; ++whole) {
+        for (int fraction = -1; fraction <= 10; ++fraction) { // -1: no point at all
+            if (whole == 0 && fraction <= 0)
+                continue;
+            for (const char *sign : {"", "-"}) {
+                for (int sample = 0; sample < 4; ++sample) {
+                    QByteArray text = sign + digits(whole);
+                    if (fraction >= 0)
+                        text += '.' + digits(fraction);
+                    values.append(text);
+                }
+            }
+        }
+    }
+    values << "0.0" << "-0.0" << "00000000.00000000" << "99999999.99999999" << "-99999999.9999999"
+           << "9007199254740993" << "9007199.254740993" << "90071992.54740993"
+           << "12345678.1234567e1";
+    QByteArray csv = "v\n";
+    for (const QByteArray &value : values)
+        csv += value + '\n';
+    READ_OK(numbers, csv);
+    const Column &parsed = numbers.column(0);
+    QCOMPARE(parsed.type(), ColumnType::Float64);
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        const double expected = referenceStrtod(values[i].constData());
+        QVERIFY2(sameBits(parsed.float64Values()[size_t(i)], expected),
+                 qPrintable(QStringLiteral("%1 read as %2, strtod gives %3")
+                                .arg(QString::fromLatin1(values[i]))
+                                .arg(parsed.float64Values()[size_t(i)], 0, 'g', 17)
+                                .arg(expected, 0, 'g', 17)));
     }
 }
 

@@ -3,6 +3,7 @@
 // One chunk's cells of one column, typed while they are read: the CSV reader infers and converts
 // in the same pass over the bytes (see readCsv's rules in CsvReader.h). Internal to core/data.
 
+#include "core/data/CsvFieldBatch.h"
 #include "core/data/CsvSyntax.h"
 #include "core/data/HugePages.h"
 
@@ -325,7 +326,22 @@ public:
         ++m_rows;
     }
 
+    // The reading pass over this column's cells of a batch (column i), one after another.
+    void add(const FieldBatch &batch, size_t i)
+    {
+        const Sv *cells = batch.column(i);
+        for (qsizetype r = 0; r < batch.rows(); ++r)
+            add(cells[r], batch.transient(cells[r]));
+    }
+
     // Known type: convert only.
+    void store(const FieldBatch &batch, size_t i)
+    {
+        const Sv *cells = batch.column(i);
+        for (qsizetype r = 0; r < batch.rows(); ++r)
+            store(cells[r], batch.transient(cells[r]));
+    }
+
     void store(Sv field, bool transient)
     {
         const Sv s = trimmed(field);

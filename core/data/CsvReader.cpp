@@ -26,6 +26,7 @@
 #include <climits>
 #include <condition_variable>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -279,23 +280,45 @@ struct Chunk
     bool validUtf8 = true;
 };
 
-// Splits the records of [from, to) into fields, calling onField(column, field, transient) for
-// each (transient: the field was unescaped into scratch space that the next one reuses), and
-// checks quoting and field counts. Every kCheckEvery records it looks at the token, reports
-// progress and calls onCheck(position, records so far).
-template<typename OnField, typename OnCheck>
-Status forEachField(const Input &in, const char *from, const char *to, ChunkRunner &runner,
-                    int chunk, qsizetype &rows, OnField &&onField, OnCheck &&onCheck)
+// Splits the records of [from, to) into fields, a batch of records at a time, calling
+// onBatch(batch) for each, and checks quoting and field counts. Every kCheckEvery records or so
+// it looks at the token, reports progress and calls onCheck(position, records so far).
+template<typename OnBatch, typename OnCheck>
+Status forEachBatch(const Input &in, const char *from, const char *to, ChunkRunner &runner,
+                    int chunk, qsizetype &rows, OnBatch &&onBatch, OnCheck &&onCheck)
 {
     const int columns = in.columnCount;
     const bool skipBlank = columns > 1;
+    FieldBatch batch(columns, from, to);
     std::string scratch;
     const char *p = from;
     const char *reported = from;
     rows = 0;
-    unsigned iterations = 0;
+    qsizetype iterations = 0;
+    qsizetype nextCheck = kCheckEvery;
     while (p < to) {
-        if (++iterations % kCheckEvery == 0) {
+        while (p < to && !batch.full()) {
+            ++iterations;
+            if (skipBlank && skipBlankLine(p, to))
+                continue;
+            const char *record = p;
+            int count = 0;
+            const bool closed = parseRecord(p, to, in.delimiter, scratch, count,
+                                            [&](int i, Sv field) {
+                if (i < columns)
+                    batch.set(size_t(i), field, !scratch.empty() && field.data() == scratch.data());
+            });
+            if (!closed)
+                return in.unterminatedQuote(p);
+            if (count != columns)
+                return in.raggedRow(record, count);
+            batch.endRecord();
+        }
+        onBatch(batch);
+        rows += batch.rows();
+        batch.clear();
+        if (iterations >= nextCheck) {
+            nextCheck = iterations + kCheckEvery;
             if (runner.cancelled())
                 return cancelledError(in.label);
             if (runner.superseded(chunk))
@@ -304,19 +327,6 @@ Status forEachField(const Input &in, const char *from, const char *to, ChunkRunn
             reported = p;
             onCheck(p, rows);
         }
-        if (skipBlank && skipBlankLine(p, to))
-            continue;
-        const char *record = p;
-        int count = 0;
-        const bool closed = parseRecord(p, to, in.delimiter, scratch, count, [&](int i, Sv field) {
-            if (i < columns)
-                onField(size_t(i), field, !scratch.empty() && field.data() == scratch.data());
-        });
-        if (!closed)
-            return in.unterminatedQuote(p);
-        if (count != columns)
-            return in.raggedRow(record, count);
-        ++rows;
     }
     runner.advance(p - reported);
     return {};
@@ -324,23 +334,29 @@ Status forEachField(const Input &in, const char *from, const char *to, ChunkRunn
 
 // The reading pass over one chunk: every cell inferred and converted at once (ChunkColumn).
 // fileBytes: the size of all records, to estimate how many present values a column will have.
+// The file's first data chunk reserves room for the rows of the whole file: the final columns
+// then grow from its storage in place instead of being copied (see assembleColumn); pages
+// reserved but never written cost no memory.
 Status readChunk(const Input &in, Chunk &chunk, bool checkUtf8, qsizetype fileBytes,
-                 ChunkRunner &runner, int index)
+                 bool firstOfFile, ChunkRunner &runner, int index)
 {
     chunk.validUtf8 = !checkUtf8 || isValidUtf8(chunk.from, chunk.to);
     chunk.columns.resize(size_t(in.columnCount));
     for (ChunkColumn &column : chunk.columns)
         column.strings.encoding = chunk.validUtf8 ? TextEncoding::Utf8 : TextEncoding::Latin1;
-    const double chunkBytes = double(chunk.to - chunk.from);
+    const double reserveBytes = firstOfFile ? double(fileBytes) : double(chunk.to - chunk.from);
     bool reserved = false;
-    return forEachField(
+    return forEachBatch(
         in, chunk.from, chunk.to, runner, index, chunk.rows,
-        [&](size_t i, Sv field, bool transient) { chunk.columns[i].add(field, transient); },
+        [&](const FieldBatch &batch) {
+            for (size_t i = 0; i < chunk.columns.size(); ++i)
+                chunk.columns[i].add(batch, i);
+        },
         [&](const char *p, qsizetype rows) {
             const double consumed = double(p - chunk.from);
             if (!reserved) {
                 // Sized once from the records so far: no copies as the vectors grow.
-                const auto expected = size_t(double(rows) * chunkBytes / consumed * 1.05) + 64;
+                const auto expected = size_t(double(rows) * reserveBytes / consumed * 1.05) + 64;
                 for (ChunkColumn &column : chunk.columns)
                     column.reserve(expected);
                 reserved = true;
@@ -406,13 +422,26 @@ Status reconvertChunk(const Input &in, Chunk &chunk, const std::vector<ColumnDec
     if (!any)
         return {};
     qsizetype rows = 0;
-    return forEachField(
+    return forEachBatch(
         in, chunk.from, chunk.to, runner, index, rows,
-        [&](size_t i, Sv field, bool transient) {
-            if (wanted[i])
-                chunk.columns[i].store(field, transient);
+        [&](const FieldBatch &batch) {
+            for (size_t i = 0; i < chunk.columns.size(); ++i) {
+                if (wanted[i])
+                    chunk.columns[i].store(batch, i);
+            }
         },
         [](const char *, qsizetype) {});
+}
+
+// Starts a final column's vector: with the first chunk's own storage when take (the first data
+// chunk reserved room for the whole file, see readChunk), so the other chunks are appended in
+// place and the first one is never copied; then room for all rows.
+template<typename T>
+void takeFirst(std::vector<T> &out, std::vector<T> &first, bool take, size_t rows)
+{
+    if (take)
+        out = std::move(first);
+    reserveAdvised(out, rows);
 }
 
 // Builds the Categorical or Text column of a string column from its chunks.
@@ -420,12 +449,15 @@ Column finishStringColumn(const QString &name, const ColumnDecision &decision,
                           std::vector<ChunkColumn *> &parts, size_t rows, TextEncoding encoding)
 {
     if (!decision.knownText) {
-        // Merge the chunk dictionaries in file order, so codes follow first appearance.
+        // Merge the chunk dictionaries in file order, so codes follow first appearance: the
+        // first chunk's codes stay as they are.
         std::vector<int32_t> codes;
-        reserveAdvised(codes, rows);
+        const bool takeCodes = parts[0]->kind() == Kind::String;
+        takeFirst(codes, parts[0]->strings.codes(), takeCodes, rows);
         std::unordered_map<Sv, int32_t> index;
         std::vector<Sv> values;
-        for (ChunkColumn *part : parts) {
+        for (size_t k = 0; k < parts.size(); ++k) {
+            ChunkColumn *part = parts[k];
             const auto partRows = size_t(part->rows());
             if (part->kind() != Kind::String) {
                 codes.insert(codes.end(), partRows, -1); // every cell missing
@@ -439,6 +471,8 @@ Column finishStringColumn(const QString &name, const ColumnDecision &decision,
                         values.push_back(local[v]);
                     remap[v] = it->second;
                 }
+                if (k == 0 && takeCodes)
+                    continue; // already in codes, and remap is the identity
                 for (const int32_t code : part->strings.codes())
                     codes.push_back(code >= 0 ? remap[size_t(code)] : -1);
             }
@@ -463,18 +497,25 @@ Column finishStringColumn(const QString &name, const ColumnDecision &decision,
             missing[r] = texts[r].isNull() ? 1 : 0;
         return Column::text(name, std::move(texts), std::move(missing));
     }
-    std::vector<QString> texts(rows);
-    size_t offset = 0;
-    for (ChunkColumn *part : parts) {
-        const auto partRows = size_t(part->rows());
-        if (part->kind() == Kind::String) {
+    std::vector<QString> texts;
+    for (size_t k = 0; k < parts.size(); ++k) {
+        ChunkColumn *part = parts[k];
+        if (part->kind() != Kind::String) {
+            reserveAdvised(texts, rows);
+            texts.resize(texts.size() + size_t(part->rows())); // every cell missing
+        } else {
             part->strings.encoding = encoding;
             if (!part->strings.textMode()) // stayed below the estimate of a category's size
                 part->strings.switchToText();
             std::vector<QString> local = part->strings.takeTexts();
-            std::move(local.begin(), local.end(), texts.begin() + qsizetype(offset));
+            if (k == 0) {
+                texts = std::move(local);
+                reserveAdvised(texts, rows);
+            } else {
+                texts.insert(texts.end(), std::make_move_iterator(local.begin()),
+                             std::make_move_iterator(local.end()));
+            }
         }
-        offset += partRows;
         *part = ChunkColumn();
     }
     std::vector<uint8_t> missing(rows);
@@ -492,12 +533,13 @@ Column assembleColumn(const QString &name, const ColumnDecision &decision,
     // Each final vector is reserved at its exact size (advised, see HugePages.h) and appended to,
     // so its pages are written once.
     if (decision.kind == Kind::Empty || decision.kind == Kind::Float64) {
+        // An Empty chunk holds NaN for its missing cells, like a Float64 one.
         std::vector<double> values;
-        reserveAdvised(values, rows);
-        for (ChunkColumn *part : parts) {
-            // An Empty chunk holds NaN for its missing cells, like a Float64 one.
-            values.insert(values.end(), part->doubles().begin(), part->doubles().end());
-            *part = ChunkColumn();
+        takeFirst(values, parts[0]->doubles(), true, rows);
+        *parts[0] = ChunkColumn();
+        for (size_t k = 1; k < parts.size(); ++k) {
+            values.insert(values.end(), parts[k]->doubles().begin(), parts[k]->doubles().end());
+            *parts[k] = ChunkColumn();
         }
         return Column::float64(name, std::move(values));
     }
@@ -505,10 +547,17 @@ Column assembleColumn(const QString &name, const ColumnDecision &decision,
     std::vector<int64_t> ints;
     std::vector<uint8_t> bools;
     std::vector<uint8_t> missing;
-    isBool ? reserveAdvised(bools, rows) : reserveAdvised(ints, rows);
+    const bool takeInts = !isBool && parts[0]->kind() != Kind::Empty;
+    if (isBool)
+        reserveAdvised(bools, rows);
+    else
+        takeFirst(ints, parts[0]->ints(), takeInts, rows);
     if (decision.missing > 0)
-        reserveAdvised(missing, rows);
-    for (ChunkColumn *part : parts) {
+        takeFirst(missing, parts[0]->missing(), takeInts, rows);
+    if (takeInts)
+        *parts[0] = ChunkColumn();
+    for (size_t k = takeInts ? 1 : 0; k < parts.size(); ++k) {
+        ChunkColumn *part = parts[k];
         const auto partRows = size_t(part->rows());
         if (part->kind() == Kind::Empty) {
             // Every cell missing; values 0.
@@ -636,10 +685,10 @@ Result<Table> parseCsv(const char *data, qsizetype size, const CsvOptions &optio
         chunks[k].to = starts[k];
     }
     const int dataChunks = int(chunks.size()) - 1;
-    if (Status first = readChunk(in, chunks[0], !bom, dataBytes, runner, 0); !first.ok())
+    if (Status first = readChunk(in, chunks[0], !bom, dataBytes, false, runner, 0); !first.ok())
         return first.error();
     Status read = runner.run(dataChunks, dataBytes, 0.05, 0.85, [&](int k) {
-        return readChunk(in, chunks[size_t(k) + 1], !bom, dataBytes, runner, k);
+        return readChunk(in, chunks[size_t(k) + 1], !bom, dataBytes, k == 0, runner, k);
     });
     if (!read.ok())
         return read.error();

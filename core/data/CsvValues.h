@@ -26,6 +26,9 @@ constexpr bool isSpace(char c)
 
 inline Sv trimmed(Sv s)
 {
+    // Most cells have no surrounding spaces: one look at each end.
+    if (s.empty() || (!isSpace(s.front()) && !isSpace(s.back())))
+        return s;
     while (!s.empty() && isSpace(s.front()))
         s.remove_prefix(1);
     while (!s.empty() && isSpace(s.back()))
@@ -362,6 +365,43 @@ inline bool readTime(const char *p, const char *end, bool allowZone, DateParts &
     return p == end;
 }
 
+// The usual ISO cells, yyyy-MM-dd and yyyy-MM-dd HH:mm:ss ('T' or ' '), read at fixed offsets:
+// the parts and features the general path in parseDateTime() finds; false (parts untouched) for
+// anything else, which that path then reads. s is trimmed, 10 or 19 bytes long.
+inline bool parseFixedIso(Sv s, DateParts &parts)
+{
+    const char *p = s.data();
+    auto two = [p](size_t at, int &out) {
+        const unsigned tens = unsigned(p[at] - '0');
+        const unsigned ones = unsigned(p[at + 1] - '0');
+        out = int(tens * 10 + ones);
+        return tens <= 9 && ones <= 9;
+    };
+    int century = 0, year = 0, month = 0, day = 0;
+    if (p[4] != '-' || p[7] != '-' || !two(0, century) || !two(2, year) || !two(5, month)
+        || !two(8, day) || !isValidDate(century * 100 + year, month, day)) {
+        return false;
+    }
+    int hour = 0, minute = 0, second = 0;
+    if (s.size() == 19) {
+        if ((p[10] != 'T' && p[10] != ' ') || p[13] != ':' || p[16] != ':' || !two(11, hour)
+            || !two(14, minute) || !two(17, second) || hour > 23 || minute > 59 || second > 59) {
+            return false;
+        }
+        parts.features |= DateFeature::Time | DateFeature::Seconds
+                          | (p[10] == 'T' ? DateFeature::TSeparator : DateFeature::SpaceSeparator);
+    } else if (s.size() != 10) {
+        return false;
+    }
+    parts.year = century * 100 + year;
+    parts.first = month;
+    parts.second = day;
+    parts.hour = hour;
+    parts.minute = minute;
+    parts.sec = second;
+    return true;
+}
+
 // The families the value fits (0: not a date/time), filling parts. s is trimmed.
 inline uint8_t parseDateTime(Sv s, DateParts &parts)
 {
@@ -369,6 +409,8 @@ inline uint8_t parseDateTime(Sv s, DateParts &parts)
         return 0;
     const char *p = s.data();
     const char *end = p + s.size();
+    if ((s.size() == 10 || s.size() == 19) && parseFixedIso(s, parts))
+        return DateFamily::Iso;
     if (s[4] == '-') {
         int y = 0, m = 0, d = 0;
         if (!readNumber(p, end, 4, 4, y) || !expect(p, end, '-') || !readNumber(p, end, 2, 2, m)
