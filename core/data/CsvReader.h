@@ -74,9 +74,11 @@ struct CsvOptions
 // quotes, and chunks of records are read in parallel in one pass that infers and converts
 // together: each cell is converted as the type its column's values so far allow, and a chunk's
 // column whose type had to widen (or whose type differs from the whole file's) is converted again
-// afterwards -- rarely more than a few columns, so the bytes are split into fields about once. No
-// per-cell strings for non-text columns. String columns are dictionary-encoded until they have
-// more distinct values than a category may, then kept as one QString per cell.
+// afterwards -- rarely more than a few columns, so the bytes are split into fields about once.
+// Records are split a small batch at a time and the batch converted column by column (one type's
+// code at a time). The first chunk's columns become the table's, the other chunks appended in
+// place. No per-cell strings for non-text columns. String columns are dictionary-encoded until
+// they have more distinct values than a category may, then kept as one QString per cell.
 //
 // Files that cannot be read are refused with a clear error before anything is half-built: larger
 // than maxBytes or needing more memory than memoryBudget (csv.too_large), a NUL byte anywhere --
