@@ -41,10 +41,12 @@ qint64 stringPayloadBytes(const QString &s)
     return s.isNull() ? 0 : 16 + qint64(s.capacity()) * 2;
 }
 
+// The values' bytes: room reserved beyond them (the CSV reader reserves a column for an estimate
+// of the whole file's rows) is address space that is never written, so it takes no memory.
 template<typename T>
 qint64 vectorBytes(const std::vector<T> &v)
 {
-    return qint64(v.capacity()) * qint64(sizeof(T));
+    return qint64(v.size()) * qint64(sizeof(T));
 }
 
 } // namespace
