@@ -122,12 +122,13 @@ void TabularTrainer::reserveTimeForRefit(double bestFoldS)
     // Refitting the best model on every training row costs about one fold scaled up to all rows
     // (plus its extra rounds); keep twice that, and at least a tenth of the budget for the other
     // members and the test predictions. The refit on training + test rows for export costs that
-    // again, scaled up to those rows. The search gets the rest.
+    // again, scaled up to those rows: it gets no margin, because it is skipped when the first
+    // refit shows it would not fit. The search gets the rest.
     const double folds = double(std::max<size_t>(2, m_folds.size()));
     const double allRows = refitsOnAllRows()
                                ? double(m_trainRows.size() + m_testRows.size()) / double(std::max<size_t>(1, m_trainRows.size()))
                                : 0.0;
-    const double refitS = 2.0 * bestFoldS * folds / (folds - 1.0) * (1.0 + allRows);
+    const double refitS = bestFoldS * folds / (folds - 1.0) * (2.0 + allRows);
     const double reserveS = std::clamp(refitS, 0.1 * m_settings.timeBudgetS, 0.5 * m_settings.timeBudgetS);
     m_searchDeadlineS = m_settings.timeBudgetS - reserveS;
 }
@@ -823,7 +824,8 @@ Result<std::optional<EnsembleModel>> TabularTrainer::refitOnAllRows(const Ensemb
     if (m_callbacks.isStopRequested())
         return skip(QStringLiteral("training was stopped, so it was not refitted on the test rows too"));
     const double growth = double(m_trainRows.size() + m_testRows.size()) / double(m_trainRows.size());
-    const double deadlineS = m_settings.timeBudgetS * kRefitDeadline;
+    // the last step of the search: the test predictions are made, so it may use the whole budget
+    const double deadlineS = m_settings.timeBudgetS;
     if (m_settings.maxCandidates == 0 && elapsed() + trainingRefitS * growth > deadlineS)
         return skip(QStringLiteral("refitting it on the test rows too would not finish within the time budget"));
 
