@@ -826,16 +826,17 @@ Result<std::optional<EnsembleModel>> TabularTrainer::refitOnAllRows(const Ensemb
     const double growth = double(m_trainRows.size() + m_testRows.size()) / double(m_trainRows.size());
     // the last step of the search: the test predictions are made, so it may use the whole budget
     const double deadlineS = m_settings.timeBudgetS;
-    if (m_settings.maxCandidates == 0 && elapsed() + trainingRefitS * growth > deadlineS)
+    if (m_settings.maxCandidates == 0 && elapsed() + 1.1 * trainingRefitS * growth > deadlineS)
         return skip(QStringLiteral("refitting it on the test rows too would not finish within the time budget"));
 
     // The test rows get the features prediction gives them (the spec was fitted on the training
-    // rows), the training rows keep their out-of-fold ones.
-    auto append = [this](const FeatureMatrix &training, bool linear) -> Result<FeatureMatrix> {
+    // rows), the training rows keep their out-of-fold ones. The training matrices are not needed
+    // any more: they grow in place rather than being copied (this refit is not in MemoryPlan).
+    auto append = [this](FeatureMatrix &training, bool linear) -> Result<FeatureMatrix> {
         auto test = linear ? linearFeatures(m_spec, m_table, &m_testRows) : treeFeatures(m_spec, m_table, &m_testRows);
         if (!test)
             return test.error();
-        FeatureMatrix all = training;
+        FeatureMatrix all = std::move(training);
         all.values.insert(all.values.end(), test->values.begin(), test->values.end());
         all.rows += test->rows;
         return all;
@@ -867,7 +868,7 @@ Result<std::optional<EnsembleModel>> TabularTrainer::refitOnAllRows(const Ensemb
         }
         bool late = false;
         auto pastDeadline = [&](int) {
-            late = m_settings.maxCandidates == 0 && elapsed() > deadlineS;
+            late = m_callbacks.isStopRequested() || (m_settings.maxCandidates == 0 && elapsed() > deadlineS);
             return late;
         };
         int done = 0;
@@ -875,7 +876,9 @@ Result<std::optional<EnsembleModel>> TabularTrainer::refitOnAllRows(const Ensemb
         if (!saved)
             return saved.error();
         if (late) // half a refit is not the model that was evaluated: keep that one whole
-            return skip(QStringLiteral("refitting it on the test rows too ran out of time"));
+            return skip(m_callbacks.isStopRequested()
+                            ? QStringLiteral("training was stopped while it was being refitted on the test rows too")
+                            : QStringLiteral("refitting it on the test rows too ran out of time"));
         members.push_back(EnsembleMember{fitted.runId, fitted.config, fitted.weight, saved.value()});
     }
     return std::optional<EnsembleModel>(EnsembleModel(m_spec, std::move(members), evaluated.metric()));
@@ -1013,7 +1016,7 @@ Result<TrainOutcome> TabularTrainer::run()
                       {"model_name", "Weighted ensemble"},
                       {"metric_primary", toStd(metricName(m_settings.metric))},
                       {"config", {{"members", weights.size()},
-                                  {"refit", refitsOnAllRows() ? "all training rows, then all labelled rows for export"
+                                  {"refit", refitsOnAllRows() ? "all training rows, then (time allowing) all labelled rows for export"
                                                               : "all training rows"}}}});
     const double refitStartS = elapsed();
     std::vector<EnsembleMember> members;

@@ -108,10 +108,11 @@ QByteArray readme(const QString &projectId, const PreprocessSpec &spec, const js
         "Its `tree_features` / `linear_features` functions work on any DataFrame holding the input columns.\n")
         .arg(projectId, spec.classification ? QStringLiteral("classification") : QStringLiteral("regression"),
              spec.target, metric, QStringLiteral(BATON_VERSION), columns, zipName,
-             spec.classification ? QStringLiteral(" (the class) and one `p_<class>` probability per class") : QString())
-        .arg(refitted ? QStringLiteral("; fitted on every labelled row (training and test) after the evaluation\n"
+             spec.classification ? QStringLiteral(" (the class) and one `p_<class>` probability per class") : QString(),
+             refitted ? QStringLiteral("; fitted on every labelled row (training and test) after the evaluation\n"
                                        "- `model/evaluated/`: the same ensemble fitted on the training rows only, the "
-                                       "one the test metrics belong to (the notebook scores it)")
+                                       "one the test metrics belong to (the notebook scores it); both use "
+                                       "`preprocess.json`, fitted on the training rows")
                       : QString());
     return text.toUtf8();
 }

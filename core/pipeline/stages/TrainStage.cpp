@@ -200,11 +200,14 @@ StageOutcome TrainStage::run(StageContext &context)
 
     // the model as export and `baton predict` will load it; when it was refitted on the test rows
     // too, the one the test figures belong to is kept beside it
-    if (Status s = outcome->model.save(stage::assetPath(context, QStringLiteral("model"))); !s)
-        return StageOutcome::failed(s.error());
     const QString evaluatedRel = QStringLiteral("model/") + QLatin1String(kEvaluatedModelFolder);
     const QString evaluatedDir = stage::assetPath(context, evaluatedRel);
-    QDir(evaluatedDir).removeRecursively();
+    // an earlier run's evaluated model would make export verify against the wrong one
+    if (QDir dir(evaluatedDir); dir.exists() && !dir.removeRecursively())
+        return stage::fail(ErrorKind::Io, "train.stale_model",
+                           QStringLiteral("Cannot remove the previous evaluated model in %1").arg(evaluatedDir));
+    if (Status s = outcome->model.save(stage::assetPath(context, QStringLiteral("model"))); !s)
+        return StageOutcome::failed(s.error());
     if (outcome->refittedOnAllRows) {
         if (Status s = outcome->evaluatedModel.save(evaluatedDir); !s)
             return StageOutcome::failed(s.error());
