@@ -125,12 +125,14 @@ void TabularTrainer::reserveTimeForRefit(double bestFoldS)
     // again, scaled up to those rows: it gets no margin, because it is skipped when the first
     // refit shows it would not fit. The search gets the rest.
     const double folds = double(std::max<size_t>(2, m_folds.size()));
-    const double allRows = refitsOnAllRows()
-                               ? double(m_trainRows.size() + m_testRows.size()) / double(std::max<size_t>(1, m_trainRows.size()))
-                               : 0.0;
-    const double refitS = bestFoldS * folds / (folds - 1.0) * (2.0 + allRows);
+    const double refitS = bestFoldS * folds / (folds - 1.0) * (2.0 + (refitsOnAllRows() ? allRowsGrowth() : 0.0));
     const double reserveS = std::clamp(refitS, 0.1 * m_settings.timeBudgetS, 0.5 * m_settings.timeBudgetS);
     m_searchDeadlineS = m_settings.timeBudgetS - reserveS;
+}
+
+double TabularTrainer::allRowsGrowth() const
+{
+    return double(m_trainRows.size() + m_testRows.size()) / double(std::max<size_t>(1, m_trainRows.size()));
 }
 
 bool TabularTrainer::refitsOnAllRows() const
@@ -823,10 +825,9 @@ Result<std::optional<EnsembleModel>> TabularTrainer::refitOnAllRows(const Ensemb
     };
     if (m_callbacks.isStopRequested())
         return skip(QStringLiteral("training was stopped, so it was not refitted on the test rows too"));
-    const double growth = double(m_trainRows.size() + m_testRows.size()) / double(m_trainRows.size());
     // the last step of the search: the test predictions are made, so it may use the whole budget
     const double deadlineS = m_settings.timeBudgetS;
-    if (m_settings.maxCandidates == 0 && elapsed() + 1.1 * trainingRefitS * growth > deadlineS)
+    if (m_settings.maxCandidates == 0 && elapsed() + 1.1 * trainingRefitS * allRowsGrowth() > deadlineS)
         return skip(QStringLiteral("refitting it on the test rows too would not finish within the time budget"));
 
     // The test rows get the features prediction gives them (the spec was fitted on the training
@@ -858,10 +859,10 @@ Result<std::optional<EnsembleModel>> TabularTrainer::refitOnAllRows(const Ensemb
                       {"source", "trainer"}});
     std::vector<EnsembleMember> members;
     for (const EnsembleMember &fitted : evaluated.members()) {
-        std::optional<FeatureMatrix> &features = fitted.config.usesLinearFeatures() ? linear : tree;
+        const bool usesLinear = fitted.config.usesLinearFeatures();
+        std::optional<FeatureMatrix> &features = usesLinear ? linear : tree;
         if (!features) {
-            auto built = append(fitted.config.usesLinearFeatures() ? m_linearFeatures : m_treeFeatures,
-                                fitted.config.usesLinearFeatures());
+            auto built = append(usesLinear ? m_linearFeatures : m_treeFeatures, usesLinear);
             if (!built)
                 return built.error();
             features = std::move(built).value();

@@ -115,6 +115,7 @@ private:
     void emitLeaderboard(const std::vector<CandidateOutcome> &candidates);
     void reserveTimeForRefit(double bestFoldS);
     bool refitsOnAllRows() const;
+    double allRowsGrowth() const; // (training + test rows) / training rows
     bool timeUp() const;
     bool cannotFinishInTime(const CandidateConfig &config) const;
     bool shouldStop() const;

@@ -175,8 +175,8 @@ StageOutcome ExportStage::run(StageContext &context)
     addModelFolder(QStringLiteral("model"), ensemble.value());
     // a model refitted on every labelled row: the test figures belong to the one fitted on the
     // training rows, which travels with it so they stay reproducible
-    const QString evaluatedFolder = QStringLiteral("model/") + QLatin1String(kEvaluatedModelFolder);
-    const bool refitted = QFileInfo::exists(stage::assetPath(context, evaluatedFolder + QStringLiteral("/ensemble.json")));
+    const QString evaluatedFolder = stage::evaluatedModelFolder();
+    const bool refitted = stage::hasEvaluatedModel(context);
     if (refitted) {
         auto evaluatedEnsemble = readJsonFile(stage::assetPath(context, evaluatedFolder + QStringLiteral("/ensemble.json")),
                                               ErrorKind::Conflict, QStringLiteral("export.missing_file"),

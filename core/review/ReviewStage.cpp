@@ -4,7 +4,6 @@
 
 #include "core/agents/Narrator.h"
 #include "core/conductor/EventNames.h"
-#include "core/ml/EnsembleModel.h"
 #include "core/ml/XgbBooster.h"
 #include "core/pipeline/ContextKeys.h"
 #include "core/pipeline/stages/StageSupport.h"
@@ -266,7 +265,7 @@ json buildReport(const Inputs &in)
                    {"folder", "model"},
                    {"fitted_rows", c.value("model", json::object()).value("fitted_rows", json(nullptr))},
                    {"refitted_on_all_rows", in.refitted},
-                   {"evaluated_folder", in.refitted ? json(std::string("model/") + kEvaluatedModelFolder) : json(nullptr)}}},
+                   {"evaluated_folder", in.refitted ? json(toStd(stage::evaluatedModelFolder())) : json(nullptr)}}},
         {"metrics", {{"split", "test"},
                      {"primary", finalMetrics.value("primary", json::object())},
                      {"test", finalMetrics.value("values", json::object())}}},
@@ -807,8 +806,7 @@ StageOutcome ReviewStage::run(StageContext &context)
     in.parsedSpec = std::move(parsed).value();
     in.ensemble = std::move(ensemble).value();
     in.split = std::move(split).value();
-    in.refitted = QFileInfo::exists(stage::assetPath(context, QStringLiteral("model/%1/ensemble.json")
-                                                                  .arg(QLatin1String(kEvaluatedModelFolder))));
+    in.refitted = stage::hasEvaluatedModel(context);
     if (auto profile = readAsset(QStringLiteral("profile/profile.json")))
         in.profile = std::move(profile).value();
     if (context.isCancelled())

@@ -1,6 +1,7 @@
 #include "StageSupport.h"
 
 #include "core/conductor/EventNames.h"
+#include "core/ml/EnsembleModel.h"
 #include "core/pipeline/ContextKeys.h"
 #include "core/project/Assets.h"
 
@@ -16,6 +17,16 @@ namespace baton::stage {
 QString assetPath(const StageContext &context, const QString &relative)
 {
     return QDir(context.projectDir()).filePath(QStringLiteral("assets/") + relative);
+}
+
+QString evaluatedModelFolder()
+{
+    return QStringLiteral("model/") + QLatin1String(kEvaluatedModelFolder);
+}
+
+bool hasEvaluatedModel(const StageContext &context)
+{
+    return QFileInfo::exists(assetPath(context, evaluatedModelFolder() + QStringLiteral("/ensemble.json")));
 }
 
 namespace {

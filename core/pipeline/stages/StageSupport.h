@@ -16,6 +16,11 @@ namespace baton::stage {
 // assets/<relative> inside the project folder.
 QString assetPath(const StageContext &context, const QString &relative);
 
+// The model the test figures belong to, fitted on the training rows only: kept by TRAIN beside
+// assets/model/ when the exported model was refitted on every labelled row (see EnsembleModel.h).
+QString evaluatedModelFolder(); // "model/evaluated", relative to assets/
+bool hasEvaluatedModel(const StageContext &context);
+
 // Announces a file the stage wrote (ARTIFACT_ADDED) and returns its URL.
 QString announceArtifact(const StageContext &context, const QString &id, const QString &type,
                          const QString &name, const QString &relative, json meta = json::object());

@@ -200,8 +200,7 @@ StageOutcome TrainStage::run(StageContext &context)
 
     // the model as export and `baton predict` will load it; when it was refitted on the test rows
     // too, the one the test figures belong to is kept beside it
-    const QString evaluatedRel = QStringLiteral("model/") + QLatin1String(kEvaluatedModelFolder);
-    const QString evaluatedDir = stage::assetPath(context, evaluatedRel);
+    const QString evaluatedDir = stage::assetPath(context, stage::evaluatedModelFolder());
     // an earlier run's evaluated model would make export verify against the wrong one
     if (QDir dir(evaluatedDir); dir.exists() && !dir.removeRecursively())
         return stage::fail(ErrorKind::Io, "train.stale_model",
@@ -272,7 +271,7 @@ StageOutcome TrainStage::run(StageContext &context)
                              {"members", members},
                              {"fitted_rows", fittedRows},
                              {"refitted_on_all_rows", outcome->refittedOnAllRows},
-                             {"evaluated_dir", outcome->refittedOnAllRows ? json(toStd(evaluatedRel)) : json(nullptr)}}},
+                             {"evaluated_dir", outcome->refittedOnAllRows ? json(toStd(stage::evaluatedModelFolder())) : json(nullptr)}}},
                   {"leaderboard", leaderboard},
                   {"search", {{"candidates", outcome->candidates.size()},
                               {"successful", successful},
