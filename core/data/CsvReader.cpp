@@ -3,6 +3,7 @@
 #include "CsvChunkColumn.h"
 
 #include "HugePages.h"
+#include "MappedFile.h"
 
 #include "core/common/SystemMemory.h"
 #include "core/jobs/JobRunner.h"
@@ -798,8 +799,7 @@ Result<Table> parseCsv(const char *data, qsizetype size, const CsvOptions &optio
 // ---------------------------------------------------------------------------------------------
 // File input
 
-// The bytes are read, not memory-mapped: a mapped file that another program truncates kills the
-// reader with SIGBUS, while read() just returns fewer bytes, which becomes a clear error.
+// Cancel and progress come between blocks of this size while the file's bytes come in.
 constexpr qint64 kReadBlockBytes = qint64(16) << 20;
 
 QString dataSize(qint64 bytes)
@@ -807,48 +807,83 @@ QString dataSize(qint64 bytes)
     return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
 }
 
-// The whole file, read in blocks (progress 0..0.05, cancel between blocks), refused when it is
-// larger than options.maxBytes, needs more memory than there is (the bytes and the table take
-// about twice the file's size), holds a NUL byte, or shrinks while being read.
-Result<QByteArray> readFileBytes(QFile &file, const QString &label, const CsvOptions &options,
-                                 const JobToken *token, const std::function<void(double)> &progress)
+Error tooLargeError(const QString &label, qint64 bytes, const CsvOptions &options)
 {
-    auto tooLarge = [&](qint64 bytes) {
-        return makeError(ErrorKind::BadInput, QStringLiteral("csv.too_large"),
-                         QStringLiteral("%1 is %2 bytes, more than the limit of %3 bytes")
-                             .arg(label)
-                             .arg(bytes)
-                             .arg(options.maxBytes),
-                         label);
-    };
-    const bool sized = !file.isSequential();
-    const qint64 size = sized ? file.size() : -1;
-    if (sized) {
-        if (size > options.maxBytes)
-            return tooLarge(size);
-        if (size == 0) {
-            return makeError(ErrorKind::BadInput, QStringLiteral("csv.empty"),
-                             QStringLiteral("The CSV file is empty"), label);
-        }
-        const qint64 memory = options.memoryBudget > 0 ? options.memoryBudget : availableMemoryBytes();
-        if (memory > 0 && 2 * size > memory) {
-            return makeError(ErrorKind::BadInput, QStringLiteral("csv.too_large"),
-                             QStringLiteral("%1 is %2; reading it takes about twice that in memory "
-                                            "(the text and the table), but only %3 is available")
-                                 .arg(label, dataSize(size), dataSize(memory)),
-                             label);
-        }
-    }
+    return makeError(ErrorKind::BadInput, QStringLiteral("csv.too_large"),
+                     QStringLiteral("%1 is %2 bytes, more than the limit of %3 bytes")
+                         .arg(label)
+                         .arg(bytes)
+                         .arg(options.maxBytes),
+                     label);
+}
 
-    auto shrank = [&](qint64 got) {
-        return makeError(ErrorKind::Io, QStringLiteral("csv.changed"),
-                         QStringLiteral("%1 shrank while it was being read: it was %2 bytes, its end "
-                                        "came after %3; read it again once it is complete")
-                             .arg(label)
-                             .arg(size)
-                             .arg(got),
+Error shrankError(const QString &label, qint64 size, qint64 endFoundAt)
+{
+    return makeError(ErrorKind::Io, QStringLiteral("csv.changed"),
+                     QStringLiteral("%1 shrank while it was being read: it was %2 bytes, its end "
+                                    "came after %3; read it again once it is complete")
+                         .arg(label)
+                         .arg(size)
+                         .arg(endFoundAt),
+                     label);
+}
+
+// A file of known size is refused when it is larger than options.maxBytes, empty, or needs more
+// memory than there is (its bytes and the table take about twice the file's size).
+Status checkFileSize(qint64 size, const QString &label, const CsvOptions &options)
+{
+    if (size > options.maxBytes)
+        return tooLargeError(label, size, options);
+    if (size == 0) {
+        return makeError(ErrorKind::BadInput, QStringLiteral("csv.empty"),
+                         QStringLiteral("The CSV file is empty"), label);
+    }
+    const qint64 memory = options.memoryBudget > 0 ? options.memoryBudget : availableMemoryBytes();
+    if (memory > 0 && 2 * size > memory) {
+        return makeError(ErrorKind::BadInput, QStringLiteral("csv.too_large"),
+                         QStringLiteral("%1 is %2; reading it takes about twice that in memory "
+                                        "(the text and the table), but only %3 is available")
+                             .arg(label, dataSize(size), dataSize(memory)),
                          label);
-    };
+    }
+    return {};
+}
+
+// A mapped file: checked for NUL bytes in blocks (progress 0..0.05, cancel between blocks; a
+// file not yet cached is read from disk here), then parsed in place. A file truncated meanwhile
+// reads as zeros past its new end (see MappedFile), so whatever the parse made of them gives way
+// to csv.changed.
+Result<Table> parseMappedFile(const MappedFile &mapped, const QString &label,
+                              const CsvOptions &options, const JobToken *token,
+                              const std::function<void(double)> &progress)
+{
+    const qint64 size = mapped.size();
+    for (qint64 at = 0; at < size; at += kReadBlockBytes) {
+        if (token && token->isCancelled())
+            return cancelledError(label);
+        const qint64 to = std::min(size, at + kReadBlockBytes);
+        const Status text = checkNoNul(mapped.data(), at, to, label);
+        if (mapped.truncatedAt() >= 0)
+            return shrankError(label, size, mapped.truncatedAt());
+        if (!text)
+            return text.error();
+        if (progress)
+            progress(0.05 * double(to) / double(size));
+    }
+    Result<Table> table = parseCsv(mapped.data(), size, options, token, progress, label);
+    if (mapped.truncatedAt() >= 0)
+        return shrankError(label, size, mapped.truncatedAt());
+    return table;
+}
+
+// The whole file, read in blocks (progress 0..0.05, cancel between blocks): for what cannot be
+// mapped. `size` is -1 for a sequential device, which is read to its end within options.maxBytes.
+// Refused when it holds a NUL byte or shrinks while being read.
+Result<QByteArray> readFileBytes(QFile &file, qint64 size, const QString &label,
+                                 const CsvOptions &options, const JobToken *token,
+                                 const std::function<void(double)> &progress)
+{
+    const bool sized = size >= 0;
 
     // Uninitialised: pages are only touched (and counted) as the blocks arrive.
     QByteArray bytes(sized ? size : 0, Qt::Uninitialized);
@@ -882,7 +917,7 @@ Result<QByteArray> readFileBytes(QFile &file, const QString &label, const CsvOpt
                     return;
                 }
                 if (n == 0) {
-                    secondHalf = shrank(at);
+                    secondHalf = shrankError(label, size, at);
                     return;
                 }
                 if (firstNulInSecondHalf < 0 && std::memchr(bytes.constData() + at, '\0', size_t(n)))
@@ -909,14 +944,14 @@ Result<QByteArray> readFileBytes(QFile &file, const QString &label, const CsvOpt
                              label);
         }
         if (n == 0 && sized)
-            return shrank(got);
+            return shrankError(label, size, got);
         if (n == 0)
             break;
         if (Status text = checkNoNul(bytes.constData(), got, got + n, label); !text)
             return text.error();
         got += n;
         if (got > options.maxBytes)
-            return tooLarge(got);
+            return tooLargeError(label, got, options);
         if (progress && sized)
             progress(0.05 * double(got) / double(size));
     }
@@ -935,6 +970,24 @@ Result<QByteArray> readFileBytes(QFile &file, const QString &label, const CsvOpt
     }
     bytes.resize(got);
     return bytes;
+}
+
+// Mapped where the system allows, read into memory otherwise.
+Result<Table> parseFile(QFile &file, const QString &label, const CsvOptions &options,
+                        const JobToken *token, const std::function<void(double)> &progress)
+{
+    const qint64 size = file.isSequential() ? -1 : file.size();
+    if (size >= 0) {
+        if (Status fits = checkFileSize(size, label, options); !fits)
+            return fits.error();
+        MappedFile mapped;
+        if (mapped.map(file.handle(), size))
+            return parseMappedFile(mapped, label, options, token, progress);
+    }
+    const auto bytes = readFileBytes(file, size, label, options, token, progress);
+    if (!bytes)
+        return bytes.error();
+    return parseCsv(bytes->constData(), bytes->size(), options, token, progress, label);
 }
 
 } // namespace
@@ -957,11 +1010,7 @@ Result<Table> readCsv(const QString &path, const CsvOptions &options, const JobT
                          label);
     }
     const FileStamp before = stampOf(path);
-    auto bytes = readFileBytes(file, label, options, token, progress);
-    if (!bytes)
-        return bytes.error();
-    Result<Table> table = parseCsv(bytes->constData(), bytes->size(), options, token, progress, label);
-    bytes = QByteArray(); // the table stands alone: give the bytes back before returning
+    Result<Table> table = parseFile(file, label, options, token, progress);
     // A table read from a file that changed meanwhile matches neither version of it.
     if (table && !file.isSequential()) {
         if (Status same = checkUnchanged(path, label, before); !same)

@@ -68,9 +68,10 @@ struct CsvOptions
 //   6. Text       everything else (identifiers, free text).
 // A column with no present value at all is Float64 (all NaN).
 //
-// Speed: the file is read in large blocks, a large file's two halves on two threads (not
-// memory-mapped: a mapped file truncated by another program would kill the process with SIGBUS),
-// a linear scan finds record boundaries outside
+// Speed: the file is memory-mapped where the system allows (no copy, no fresh pages to zero;
+// MappedFile turns a truncation by another program into csv.changed instead of SIGBUS), else read
+// in large blocks, a large file's two halves on two threads; a linear scan finds record
+// boundaries outside
 // quotes, and chunks of records are read in parallel in one pass that infers and converts
 // together: each cell is converted as the type its column's values so far allow, and a chunk's
 // column whose type had to widen (or whose type differs from the whole file's) is converted again

@@ -6,6 +6,7 @@
 #include "TestSupport.h"
 
 #include "core/data/CsvReader.h"
+#include "core/data/MappedFile.h"
 #include "core/data/Profiler.h"
 #include "core/pipeline/ProjectSession.h"
 
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void twoGigabyteFileNeedsTooMuchMemory();
     void twoGigabyteFileInBoundedMemory();
     void fileShrinksWhileRead();
+    void mappedFileTruncatedReadsAsZeros();
     void fileDisappearsWhileParsed();
     void fileChangesWhileParsed();
     void badDataLeavesTheProjectUnchanged();
@@ -279,6 +281,27 @@ void TestBadInput::fileShrinksWhileRead()
     QCOMPARE(table.error().context, QStringLiteral("shrinking.csv"));
     QVERIFY2(table.error().message.contains(QStringLiteral("shrank")),
              qPrintable(table.error().message));
+    QVERIFY2(table.error().message.contains(QStringLiteral("came after 20971520")),
+             qPrintable(table.error().message));
+}
+
+void TestBadInput::mappedFileTruncatedReadsAsZeros()
+{
+    // Without the SIGBUS guard, touching the lost pages would end this test process.
+    const QString path = writeFile(m_tmp.filePath(QStringLiteral("mapped.csv")),
+                                   QByteArray(1 << 20, 'x'));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    csv::MappedFile mapped;
+    if (!mapped.map(file.handle(), file.size()))
+        QSKIP("this system cannot map files; the reader reads them instead");
+    QCOMPARE(mapped.data()[1000], 'x');
+    QCOMPARE(mapped.truncatedAt(), qint64(-1));
+    QVERIFY(QFile::resize(path, 256 << 10));
+    QCOMPARE(mapped.data()[(512 << 10) + 1], '\0');
+    QCOMPARE(mapped.truncatedAt(), qint64(512 << 10));
+    QCOMPARE(mapped.data()[(1 << 20) - 1], '\0');
+    QCOMPARE(mapped.data()[1000], 'x'); // pages before the new end are still the file's
 }
 
 void TestBadInput::fileDisappearsWhileParsed()
