@@ -18,8 +18,8 @@ const QString kSystemPrompt = QStringLiteral(
     "You write the plain-language summary of an AutoML report for a non-expert. Use only the facts "
     "given: do not add numbers that are not in them (you may round them or write fractions as "
     "percentages), and state the primary test metric with its value. Explain what was predicted, "
-    "from which data, how the model was chosen and how good it is on held-out rows, and any data "
-    "warnings. Answer with one JSON object and nothing else: {\"paragraphs\": [2 to 5 short "
+    "from which data, how the model was chosen and how good it is on held-out rows, whether the "
+    "exported model was refitted on all labelled rows, and any data warnings. Answer with one JSON object and nothing else: {\"paragraphs\": [2 to 5 short "
     "paragraphs of plain text]}.");
 
 void collectNumbers(const json &value, std::vector<double> &out)
@@ -78,6 +78,10 @@ json factsOf(const json &report)
             {"search", field("search")},
             {"leaderboard_top", leaderboard},
             {"final_model_members", members},
+            // The test metrics are the evaluated model's; the exported one may have been fitted
+            // again on every labelled row, which the summary should say.
+            {"exported_model", {{"refitted_on_all_rows", model.value("refitted_on_all_rows", json(nullptr))},
+                                {"fitted_rows", model.value("fitted_rows", json(nullptr))}}},
             {"metrics", field("metrics")}};
 }
 

@@ -97,6 +97,7 @@ private Q_SLOTS:
     void narratorFromTheModel();
     void narratorRejectsInventedNumbers();
     void narrateReportKeepsTheRulesOffline();
+    void narratorIsToldAboutTheRefit();
 
     void datasetFinderRules();
     void datasetFinderFromTheModel();
@@ -266,6 +267,24 @@ void TestStageAgents::narrateReportKeepsTheRulesOffline()
     });
     QCOMPARE(report.at("narrative"), json({"First.", "Second."}));
     QCOMPARE(report.at("narrative_source").at("produced_by").get<std::string>(), std::string("fallback"));
+}
+
+void TestStageAgents::narratorIsToldAboutTheRefit()
+{
+    FakeLlmServer server;
+    server.script({ScriptedResponse::object({{"paragraphs", {"On held-out rows its RMSE is 23456.789."}}})});
+    json report = reportFacts();
+    report["model"] = {{"refitted_on_all_rows", true}, {"fitted_rows", 2930}, {"members", json::array()}};
+    report["narrative"] = {"Deterministic."};
+    onWorker([&] {
+        narrateReport(runnerFor(server), report);
+        return 0;
+    });
+    QCOMPARE(report.at("narrative_source").at("produced_by").get<std::string>(), std::string("llm"));
+    QCOMPARE(server.requests().size(), size_t(1));
+    const json request = json::parse(server.requests().front().body.toStdString());
+    const json facts = json::parse(request.at("messages").back().at("content").get<std::string>());
+    QCOMPARE(facts.at("exported_model"), json({{"refitted_on_all_rows", true}, {"fitted_rows", 2930}}));
 }
 
 void TestStageAgents::datasetFinderRules()
