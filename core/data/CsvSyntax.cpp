@@ -58,6 +58,20 @@ bool isValidUtf8(const char *begin, const char *end)
 
 QString decode(Sv s, TextEncoding encoding)
 {
+    // Most text cells are short and ASCII: widening them in place costs a fraction of
+    // fromUtf8()'s general path (a text column decodes one string per row).
+    if (encoding == TextEncoding::Utf8 && !s.empty() && s.size() <= 64) {
+        QString text(qsizetype(s.size()), Qt::Uninitialized);
+        char16_t *out = reinterpret_cast<char16_t *>(text.data());
+        unsigned high = 0;
+        for (size_t i = 0; i < s.size(); ++i) {
+            const auto byte = uint8_t(s[i]);
+            high |= byte;
+            out[i] = byte;
+        }
+        if (high < 0x80)
+            return text;
+    }
     return encoding == TextEncoding::Utf8 ? QString::fromUtf8(s.data(), qsizetype(s.size()))
                                           : QString::fromLatin1(s.data(), qsizetype(s.size()));
 }
