@@ -11,7 +11,6 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
-#include <locale.h>
 #include <string>
 #include <string_view>
 
@@ -223,25 +222,15 @@ inline bool parseSimpleDouble(Sv s, double &out)
 #endif
 }
 
+// What parseSimpleDouble() leaves: from_chars, and strtod for what overflows or underflows.
+// Out of line: rare, and large enough to stop parseDouble() from being inlined per cell.
+bool parseDoubleGenerally(Sv s, double &out);
+
 inline bool parseDouble(Sv s, double &out)
 {
     if (!stripPlus(s))
         return false;
-    if (parseSimpleDouble(s, out))
-        return true;
-    const char *last = s.data() + s.size();
-    const auto [ptr, ec] = std::from_chars(s.data(), last, out, std::chars_format::general);
-    if (ptr != last)
-        return false;
-    if (ec == std::errc::result_out_of_range) {
-        // from_chars leaves out untouched on overflow/underflow; strtod gives +-inf or +-0 (or the
-        // nearest subnormal). Ask it, in the C locale whatever the process locale is.
-        static const locale_t cLocale = newlocale(LC_ALL_MASK, "C", locale_t(nullptr));
-        const std::string copy(s);
-        out = strtod_l(copy.c_str(), nullptr, cLocale);
-        return true;
-    }
-    return ec == std::errc();
+    return parseSimpleDouble(s, out) || parseDoubleGenerally(s, out);
 }
 
 // Date/time families (bit set): which layouts a value fits. A column keeps the intersection.
