@@ -423,7 +423,7 @@ Status reconvertChunk(const Input &in, Chunk &chunk, const std::vector<ColumnDec
     if (!any)
         return {};
     qsizetype rows = 0;
-    return forEachBatch(
+    Status read = forEachBatch(
         in, chunk.from, chunk.to, runner, index, rows,
         [&](const FieldBatch &batch) {
             for (size_t i = 0; i < chunk.columns.size(); ++i) {
@@ -432,6 +432,11 @@ Status reconvertChunk(const Input &in, Chunk &chunk, const std::vector<ColumnDec
             }
         },
         [](const char *, qsizetype) {});
+    // The same bytes give the same records, unless another program wrote to the mapped file
+    // meanwhile; then the columns would disagree in length.
+    if (read.ok() && rows != chunk.rows && !runner.superseded(index))
+        return changedWhileReadError(in.label);
+    return read;
 }
 
 // Starts a final column's vector: with the first chunk's own storage when take (the first data
@@ -853,18 +858,24 @@ Status checkFileSize(qint64 size, const QString &label, const CsvOptions &option
 // file not yet cached is read from disk here), then parsed in place. A file truncated meanwhile
 // reads as zeros past its new end (see MappedFile), so whatever the parse made of them gives way
 // to csv.changed.
-Result<Table> parseMappedFile(const MappedFile &mapped, const QString &label,
+Result<Table> parseMappedFile(const QFile &file, const MappedFile &mapped, const QString &label,
                               const CsvOptions &options, const JobToken *token,
                               const std::function<void(double)> &progress)
 {
     const qint64 size = mapped.size();
+    // A lost page: the file shrank (its size now says where it ends), or was cut and written
+    // again meanwhile.
+    auto shrank = [&] {
+        const qint64 now = QFileInfo(file.fileName()).size();
+        return now < size ? shrankError(label, size, now) : changedWhileReadError(label);
+    };
     for (qint64 at = 0; at < size; at += kReadBlockBytes) {
         if (token && token->isCancelled())
             return cancelledError(label);
         const qint64 to = std::min(size, at + kReadBlockBytes);
         const Status text = checkNoNul(mapped.data(), at, to, label);
         if (mapped.truncatedAt() >= 0)
-            return shrankError(label, size, mapped.truncatedAt());
+            return shrank();
         if (!text)
             return text.error();
         if (progress)
@@ -872,7 +883,7 @@ Result<Table> parseMappedFile(const MappedFile &mapped, const QString &label,
     }
     Result<Table> table = parseCsv(mapped.data(), size, options, token, progress, label);
     if (mapped.truncatedAt() >= 0)
-        return shrankError(label, size, mapped.truncatedAt());
+        return shrank();
     return table;
 }
 
@@ -982,7 +993,7 @@ Result<Table> parseFile(QFile &file, const QString &label, const CsvOptions &opt
             return fits.error();
         MappedFile mapped;
         if (mapped.map(file.handle(), size))
-            return parseMappedFile(mapped, label, options, token, progress);
+            return parseMappedFile(file, mapped, label, options, token, progress);
     }
     const auto bytes = readFileBytes(file, size, label, options, token, progress);
     if (!bytes)
@@ -1011,11 +1022,17 @@ Result<Table> readCsv(const QString &path, const CsvOptions &options, const JobT
     }
     const FileStamp before = stampOf(path);
     Result<Table> table = parseFile(file, label, options, token, progress);
-    // A table read from a file that changed meanwhile matches neither version of it.
-    if (table && !file.isSequential()) {
-        if (Status same = checkUnchanged(path, label, before); !same)
-            return same.error();
+    if (file.isSequential())
+        return table;
+    if (!table && (table.error().kind == ErrorKind::Cancelled
+                   || table.error().code == QLatin1String("csv.changed"))) {
+        return table;
     }
+    // A table read from a file that changed meanwhile matches neither version of it, and an
+    // error found in it may be the other program's half-written bytes (the mapped file shows
+    // them as they are written).
+    if (Status same = checkUnchanged(path, label, before); !same)
+        return same.error();
     return table;
 }
 

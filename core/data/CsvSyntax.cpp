@@ -184,6 +184,14 @@ FileStamp stampOf(const QString &path)
     return {info.exists(), info.size(), info.lastModified()};
 }
 
+Error changedWhileReadError(const QString &label)
+{
+    return makeError(ErrorKind::Io, QStringLiteral("csv.changed"),
+                     QStringLiteral("%1 changed while it was being read; read it again once it is "
+                                    "complete").arg(label),
+                     label);
+}
+
 Status checkUnchanged(const QString &path, const QString &label, const FileStamp &before)
 {
     const FileStamp after = stampOf(path);

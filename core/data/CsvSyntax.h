@@ -153,5 +153,7 @@ struct FileStamp
 
 FileStamp stampOf(const QString &path);
 Status checkUnchanged(const QString &path, const QString &label, const FileStamp &before);
+// For a file whose bytes read differently on a second look (another program is writing to it).
+Error changedWhileReadError(const QString &label);
 
 } // namespace baton::csv

@@ -8,7 +8,11 @@
 // touch of a page past the new end. A process-wide SIGBUS handler guards every MappedFile: a
 // fault inside one maps zero pages over the rest of that view, records where the file ended and
 // lets the read carry on; the reader then checks truncatedAt() and reports the file as changed.
-// Faults anywhere else go to whatever handler was there before. Internal to core/data.
+// Any other SIGBUS goes to whatever handler was there before (the guard stays installed).
+// Unlike bytes read into memory, a mapping also shows another program's writes as they happen;
+// the reader therefore checks the file's size and time after parsing, also when the parse failed,
+// and a second pass that finds other records than the first reports the file as changed.
+// Internal to core/data.
 
 #include <QtGlobal>
 

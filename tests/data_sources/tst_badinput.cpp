@@ -10,6 +10,7 @@
 #include "core/data/Profiler.h"
 #include "core/pipeline/ProjectSession.h"
 
+#include <QDateTime>
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -74,6 +75,8 @@ private Q_SLOTS:
     void twoGigabyteFileInBoundedMemory();
     void fileShrinksWhileRead();
     void mappedFileTruncatedReadsAsZeros();
+    void fileShrinksWhileParsed();
+    void fileRewrittenInPlaceWhileParsed();
     void fileDisappearsWhileParsed();
     void fileChangesWhileParsed();
     void badDataLeavesTheProjectUnchanged();
@@ -302,6 +305,60 @@ void TestBadInput::mappedFileTruncatedReadsAsZeros()
     QCOMPARE(mapped.truncatedAt(), qint64(512 << 10));
     QCOMPARE(mapped.data()[(1 << 20) - 1], '\0');
     QCOMPARE(mapped.data()[1000], 'x'); // pages before the new end are still the file's
+}
+
+// ~40 MB (several chunks on every thread), last modified an hour ago so that a write during the
+// test always shows in the file's time.
+QString writeLargeCsv(const QString &path)
+{
+    QByteArray csv = "id,x,colour,note\n";
+    while (csv.size() < (40 << 20))
+        csv += rows(20000, int(csv.size() / 40));
+    if (writeFile(path, csv).isEmpty())
+        return {};
+    QFile file(path);
+    if (!file.open(QIODevice::ReadWrite)
+        || !file.setFileTime(QDateTime::currentDateTime().addSecs(-3600), QFileDevice::FileModificationTime)) {
+        return {};
+    }
+    return path;
+}
+
+void TestBadInput::fileShrinksWhileParsed()
+{
+    // Cut mid-page while the threads parse: they meet the lost pages, not the first scan.
+    const QString path = writeLargeCsv(m_tmp.filePath(QStringLiteral("shrinking-parse.csv")));
+    QVERIFY(!path.isEmpty());
+    bool truncated = false;
+    const auto table = readCsv(path, {}, nullptr, [&](double progress) {
+        if (!truncated && progress > 0.1)
+            truncated = QFile::resize(path, 20000123);
+    });
+    QVERIFY(truncated);
+    QVERIFY(!table.ok());
+    QCOMPARE(table.error().code, QStringLiteral("csv.changed"));
+    QVERIFY2(table.error().message.contains(QStringLiteral("came after 20000123")),
+             qPrintable(table.error().message));
+}
+
+void TestBadInput::fileRewrittenInPlaceWhileParsed()
+{
+    // Same size, other bytes: ragged records where there were none. The error is the change,
+    // not the half-written data.
+    const QString path = writeLargeCsv(m_tmp.filePath(QStringLiteral("rewritten.csv")));
+    QVERIFY(!path.isEmpty());
+    bool rewritten = false;
+    const auto table = readCsv(path, {}, nullptr, [&](double progress) {
+        if (rewritten || progress <= 0.1)
+            return;
+        QFile file(path);
+        if (!file.open(QIODevice::ReadWrite) || !file.seek(file.size() / 2))
+            return;
+        rewritten = file.write(QByteArray(1 << 20, '\n').replace(0, 1, "1,2\n")) > 0;
+    });
+    QVERIFY(rewritten);
+    QVERIFY(!table.ok());
+    QCOMPARE(table.error().code, QStringLiteral("csv.changed"));
 }
 
 void TestBadInput::fileDisappearsWhileParsed()
