@@ -804,6 +804,12 @@ void TestTabular::searchSubsamplesWhenMemoryIsShort()
     }
     QVERIFY(logged);
     QCOMPARE(outcome->testPredictions.values.size(), s.split.test.size());
+    // the cross-validated score is measured on the sampled rows' own out-of-fold predictions,
+    // so it is close to the test score (it once paired each sampled row with another row's)
+    const double cvRmse = outcome->candidates.front().cvScore;
+    const double testRmse = outcome->testMetrics["rmse"].get<double>();
+    QVERIFY2(cvRmse < 1.25 * testRmse && cvRmse > 0.8 * testRmse,
+             qPrintable(QStringLiteral("cv %1, test %2").arg(cvRmse).arg(testRmse)));
 
     // nowhere near enough: refused before anything big is allocated
     settings.availableMemoryBytes = 1e6;

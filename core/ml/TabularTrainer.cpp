@@ -465,7 +465,16 @@ double TabularTrainer::scoreRows(const std::vector<double> &predictions,
 
 double TabularTrainer::scoreAll(const std::vector<double> &predictions, MetricId metric) const
 {
-    return scoreRows(predictions, m_searchPos, metric);
+    // Out-of-fold predictions are laid out by training row, scoreRows() wants them in the order
+    // of the rows it scores: the same thing unless the search cross-validates on a sample.
+    if (m_searchPos.size() == m_trainRows.size())
+        return scoreRows(predictions, m_searchPos, metric);
+    const size_t width = m_spec.classification ? size_t(m_classes) : 1;
+    std::vector<double> sampled(m_searchPos.size() * width);
+    for (size_t i = 0; i < m_searchPos.size(); ++i)
+        std::copy_n(predictions.begin() + std::ptrdiff_t(m_searchPos[i] * width), width,
+                    sampled.begin() + std::ptrdiff_t(i * width));
+    return scoreRows(sampled, m_searchPos, metric);
 }
 
 MetricId TabularTrainer::ensembleMetric() const
