@@ -778,6 +778,20 @@ void TestTabular::memoryPlanDecides()
     QVERIFY2(refused.explanation.contains(QLatin1String("Not enough memory")), qPrintable(refused.explanation));
     // more classes and folds need more
     QVERIFY(estimateMemory({1000000, 20, 21, 5, 3}, 1000000).peak() > estimate.peak());
+
+    // the exported model's refit on training + test rows is planned too, never after a sample
+    SearchShape withTest = shape;
+    withTest.labelledRows = 1250000;
+    QVERIFY(planMemory(withTest, 24e9).refitAllRows);
+    QVERIFY(!planMemory(shape, 24e9).refitAllRows); // no test rows to add
+    QVERIFY(!planMemory(withTest, estimate.peak()).refitAllRows);
+    // room for the search alone: it runs, and the exported model stays the training rows' fit
+    withTest.labelledRows = 3000000;
+    const MemoryPlan searchOnly = planMemory(withTest, estimateMemory(withTest, withTest.rows).peak() / 0.8 * 1.001);
+    QCOMPARE(searchOnly.decision, MemoryPlan::Decision::Proceed);
+    QVERIFY(!searchOnly.refitAllRows);
+    QVERIFY2(searchOnly.explanation.contains(QLatin1String("keeps the training rows' fit")),
+             qPrintable(searchOnly.explanation));
 }
 
 void TestTabular::searchSubsamplesWhenMemoryIsShort()

@@ -51,7 +51,12 @@ MemoryEstimate estimateMemory(const SearchShape &shape, size_t searchRows)
     e.searchMatrices = folds * (matrixBytes(double(searchRows), double(shape.treeColumns), outputs)
                                 + matrixBytes(double(searchRows), double(shape.linearColumns), outputs));
     e.outOfFold = kOutOfFoldBuffers * rows * outputs * sizeof(double);
-    e.refit = matrixBytes(rows, double(std::max(shape.treeColumns, shape.linearColumns)), outputs);
+    const double widest = double(std::max(shape.treeColumns, shape.linearColumns));
+    e.refit = matrixBytes(rows, widest, outputs);
+    if (shape.labelledRows > shape.rows) {
+        const auto labelled = double(shape.labelledRows);
+        e.refitAllRows = e.features * (labelled / rows - 1.0) + matrixBytes(labelled, widest, outputs);
+    }
     return e;
 }
 
@@ -62,6 +67,7 @@ MemoryPlan planMemory(const SearchShape &shape, double availableBytes)
     const MemoryEstimate whole = estimateMemory(shape, shape.rows);
     plan.neededBytes = whole.peak();
     if (availableBytes < 0) {
+        plan.refitAllRows = shape.labelledRows > 0;
         plan.explanation = QStringLiteral("Memory: about %1 needed; available memory unknown, proceeding")
                                .arg(bytesText(plan.neededBytes));
         return plan;
@@ -73,6 +79,16 @@ MemoryPlan planMemory(const SearchShape &shape, double availableBytes)
                                .arg(shape.rows)
                                .arg(shape.treeColumns)
                                .arg(bytesText(plan.usableBytes));
+        if (shape.labelledRows > 0) {
+            const double refitAll = whole.features + whole.outOfFold + whole.refitAllRows;
+            plan.refitAllRows = refitAll <= plan.usableBytes;
+            if (!plan.refitAllRows) {
+                plan.explanation += QStringLiteral("; refitting on all %1 labelled rows would need about "
+                                                   "%2, so the exported model keeps the training rows' fit")
+                                        .arg(shape.labelledRows)
+                                        .arg(bytesText(refitAll));
+            }
+        }
         return plan;
     }
     // the search scales with its rows; the features, the kept predictions and the refit do not

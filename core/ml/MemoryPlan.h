@@ -14,6 +14,7 @@ struct SearchShape
     size_t linearColumns = 0; // features of the linear models (0: none searched)
     size_t outputs = 1;       // prediction width: classes, or 1
     int folds = 5;            // cross-validation folds (1: a single holdout)
+    size_t labelledRows = 0;  // training + test rows, refitted on at the end (0: no such refit)
 };
 
 // Bytes the search needs at its peak, by what holds them (see MemoryPlan.cpp for the model).
@@ -23,6 +24,8 @@ struct MemoryEstimate
     double searchMatrices = 0; // XGBoost's fold matrices, cached for the whole search
     double outOfFold = 0;      // kept out-of-fold predictions and the ensemble's buffers
     double refit = 0;          // the matrix of the refit on all training rows
+    double refitAllRows = 0;   // the optional last refit on training + test rows: the test rows'
+                               // features and its matrix (after the search's are released)
     double peak() const;
 };
 
@@ -41,6 +44,7 @@ struct MemoryPlan
     size_t searchRows = 0;
     double neededBytes = 0;  // peak for the whole data
     double usableBytes = 0;  // 80 % of what was available
+    bool refitAllRows = false; // the refit on shape.labelledRows fits too (only when proceeding)
     QString explanation;     // for LOG_LINE and errors
 };
 

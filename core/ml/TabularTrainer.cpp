@@ -137,8 +137,8 @@ double TabularTrainer::allRowsGrowth() const
 
 bool TabularTrainer::refitsOnAllRows() const
 {
-    // a search that had to cross-validate on a sample (MemoryPlan) has no room for more rows
-    return m_settings.refitOnAllRows && !m_testRows.empty() && m_searchPos.size() == m_trainRows.size();
+    // MemoryPlan: room for the test rows too (never after a search that had to subsample)
+    return m_settings.refitOnAllRows && !m_testRows.empty() && m_refitAllRowsFits;
 }
 
 bool TabularTrainer::cannotFinishInTime(const CandidateConfig &config) const
@@ -235,12 +235,15 @@ Status TabularTrainer::planSearchRows(int folds)
 {
     const bool linear = std::find(m_settings.families.begin(), m_settings.families.end(), ModelFamily::Linear)
                         != m_settings.families.end();
+    const bool wantsAllRows = m_settings.refitOnAllRows && !m_testRows.empty();
     const SearchShape shape{m_trainRows.size(), m_spec.treeFeatureNames().size(),
                             linear ? m_spec.linearFeatureNames().size() : 0,
-                            m_spec.classification ? size_t(m_classes) : 1, folds};
+                            m_spec.classification ? size_t(m_classes) : 1, folds,
+                            wantsAllRows ? m_trainRows.size() + m_testRows.size() : 0};
     const MemoryPlan plan = planMemory(shape, m_settings.availableMemoryBytes
                                                   ? *m_settings.availableMemoryBytes
                                                   : double(availableMemoryBytes()));
+    m_refitAllRowsFits = plan.refitAllRows;
     if (plan.decision == MemoryPlan::Decision::Refuse)
         return makeError(ErrorKind::BadInput, QStringLiteral("train.out_of_memory"), plan.explanation);
     m_callbacks.emit(events::LogLine, {{"run_id", "search"},

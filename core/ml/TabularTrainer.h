@@ -127,6 +127,7 @@ private:
     std::vector<int64_t> m_trainRows;
     std::vector<int64_t> m_testRows;
     std::vector<size_t> m_searchPos; // positions in m_trainRows the search cross-validates on
+    bool m_refitAllRowsFits = false; // MemoryPlan: the refit on training + test rows fits
     TrainerSettings m_settings;
     TrainerCallbacks m_callbacks;
 
