@@ -844,7 +844,7 @@ Result<std::optional<EnsembleModel>> TabularTrainer::refitOnAllRows(const Ensemb
 
     // The test rows get the features prediction gives them (the spec was fitted on the training
     // rows), the training rows keep their out-of-fold ones. The training matrices are not needed
-    // any more: they grow in place rather than being copied (this refit is not in MemoryPlan).
+    // any more: they grow in place rather than being copied (MemoryPlan counts this refit).
     auto append = [this](FeatureMatrix &training, bool linear) -> Result<FeatureMatrix> {
         auto test = linear ? linearFeatures(m_spec, m_table, &m_testRows) : treeFeatures(m_spec, m_table, &m_testRows);
         if (!test)

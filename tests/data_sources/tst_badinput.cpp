@@ -53,6 +53,23 @@ QByteArray rows(int n, int from = 0)
     return csv;
 }
 
+// ~40 MB (several chunks on every thread), last modified an hour ago so that a write during the
+// test always shows in the file's time.
+QString writeLargeCsv(const QString &path)
+{
+    QByteArray csv = "id,x,colour,note\n";
+    while (csv.size() < (40 << 20))
+        csv += rows(20000, int(csv.size() / 40));
+    if (writeFile(path, csv).isEmpty())
+        return {};
+    QFile file(path);
+    if (!file.open(QIODevice::ReadWrite)
+        || !file.setFileTime(QDateTime::currentDateTime().addSecs(-3600), QFileDevice::FileModificationTime)) {
+        return {};
+    }
+    return path;
+}
+
 QString errorText(const Error &error)
 {
     return error.code + QLatin1String(": ") + error.toString();
@@ -265,12 +282,9 @@ void TestBadInput::twoGigabyteFileInBoundedMemory()
 
 void TestBadInput::fileShrinksWhileRead()
 {
-    // ~40 MB: several read blocks. Truncated after the first block arrived.
-    const QString path = m_tmp.filePath(QStringLiteral("shrinking.csv"));
-    QByteArray csv = "id,x,colour,note\n";
-    while (csv.size() < (40 << 20))
-        csv += rows(20000, int(csv.size() / 40));
-    QVERIFY(!writeFile(path, csv).isEmpty());
+    // Several read blocks; truncated after the first block arrived.
+    const QString path = writeLargeCsv(m_tmp.filePath(QStringLiteral("shrinking.csv")));
+    QVERIFY(!path.isEmpty());
     bool truncated = false;
     const auto table = readCsv(path, {}, nullptr, [&](double) {
         if (!truncated) {
@@ -305,23 +319,6 @@ void TestBadInput::mappedFileTruncatedReadsAsZeros()
     QCOMPARE(mapped.truncatedAt(), qint64(512 << 10));
     QCOMPARE(mapped.data()[(1 << 20) - 1], '\0');
     QCOMPARE(mapped.data()[1000], 'x'); // pages before the new end are still the file's
-}
-
-// ~40 MB (several chunks on every thread), last modified an hour ago so that a write during the
-// test always shows in the file's time.
-QString writeLargeCsv(const QString &path)
-{
-    QByteArray csv = "id,x,colour,note\n";
-    while (csv.size() < (40 << 20))
-        csv += rows(20000, int(csv.size() / 40));
-    if (writeFile(path, csv).isEmpty())
-        return {};
-    QFile file(path);
-    if (!file.open(QIODevice::ReadWrite)
-        || !file.setFileTime(QDateTime::currentDateTime().addSecs(-3600), QFileDevice::FileModificationTime)) {
-        return {};
-    }
-    return path;
 }
 
 void TestBadInput::fileShrinksWhileParsed()
