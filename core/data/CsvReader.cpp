@@ -873,6 +873,7 @@ Result<Table> parseMappedFile(const QFile &file, const MappedFile &mapped, const
         if (token && token->isCancelled())
             return cancelledError(label);
         const qint64 to = std::min(size, at + kReadBlockBytes);
+        mapped.prefault(at, to - at);
         const Status text = checkNoNul(mapped.data(), at, to, label);
         if (mapped.truncatedAt() >= 0)
             return shrank();

@@ -129,6 +129,14 @@ int claimGuard()
 
 } // namespace
 
+void MappedFile::prefault(qint64 offset, qint64 length) const
+{
+    const auto begin = uintptr_t(m_data + offset) & ~(pageBytes - 1);
+    const auto end = uintptr_t(m_data + std::min(m_size, offset + length));
+    if (m_data && end > begin)
+        ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_POPULATE_READ);
+}
+
 bool MappedFile::map(int fd, qint64 size)
 {
     unmap();

@@ -33,6 +33,10 @@ public:
     const char *data() const { return m_data; }
     qint64 size() const { return m_size; }
 
+    // Maps the pages of [offset, offset + length) in one system call (reading them from disk if
+    // they are not cached), rather than a fault per few pages as they are first read.
+    void prefault(qint64 offset, qint64 length) const;
+
     // The offset of the first page found missing because the file shrank after map(), or -1.
     qint64 truncatedAt() const;
 
