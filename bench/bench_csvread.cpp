@@ -46,7 +46,7 @@ struct Fingerprint
         add(&n, sizeof n);
         add(v.data(), n * sizeof(T));
     }
-    void addString(const QString &s)
+    void addString(QStringView s) // a null view (a missing cell) counts apart from an empty one
     {
         const qsizetype n = s.isNull() ? -1 : s.size();
         add(&n, sizeof n);
@@ -71,8 +71,8 @@ uint64_t fingerprintOf(const Table &table)
         f.addString(column.dateTimeFormat());
         for (const QString &s : column.dictionary())
             f.addString(s);
-        for (const QString &s : column.textValues())
-            f.addString(s);
+        for (qsizetype r = 0; r < column.texts().size(); ++r)
+            f.addString(column.isMissing(r) ? QStringView() : column.texts().view(r));
     }
     return f.value;
 }

@@ -301,7 +301,10 @@ public:
             return {};
         }
         case ColumnType::Text:
-            m_texts.push_back(missing ? QString() : decode(field, encoding));
+            if (missing)
+                m_texts.appendEmpty();
+            else
+                appendDecoded(m_texts, field, encoding);
             break;
         }
         m_missing.push_back(missing ? 1 : 0);
@@ -341,7 +344,7 @@ private:
     std::vector<int32_t> m_codes;
     std::unordered_map<std::string, int32_t> m_index;
     std::vector<QString> m_dictionary;
-    std::vector<QString> m_texts;
+    TextCells m_texts;
     std::vector<uint8_t> m_missing;
     bool m_anyMissing = false;
 };

@@ -86,7 +86,8 @@ inline Kind kindOf(const ColumnStats &s)
 // One chunk's cells of a string column. They are dictionary-encoded (distinct values in order of
 // first appearance) until there are more distinct values than a category of the whole column
 // could have (switchAbove, an estimate the chunk loop keeps up to date); from then on each cell
-// is kept as a QString, since a dictionary as large as the column would only cost time and memory.
+// is kept as text, since a dictionary as large as the column would only cost time and memory.
+// A missing cell is kept as an empty one: a present value is never empty (see isMissingToken).
 class StringCells
 {
 public:
@@ -102,7 +103,7 @@ public:
     void reserve(size_t rows)
     {
         if (m_textMode)
-            reserveAdvised(m_texts, rows);
+            reserveTexts(rows, m_texts);
         else
             reserveAdvised(m_codes, rows);
     }
@@ -110,7 +111,7 @@ public:
     void addMissing()
     {
         if (m_textMode)
-            m_texts.emplace_back();
+            m_texts.appendEmpty();
         else
             m_codes.push_back(-1);
     }
@@ -119,7 +120,7 @@ public:
     void add(Sv field, bool transient)
     {
         if (m_textMode) {
-            m_texts.push_back(decode(field, encoding));
+            appendDecoded(m_texts, field, encoding);
             return;
         }
         m_codes.push_back(codeFor(field, transient));
@@ -130,15 +131,15 @@ public:
     void switchToText()
     {
         m_distinctAtSwitch = qint64(m_values.size());
-        std::vector<QString> decoded;
-        decoded.reserve(m_values.size());
+        TextCells decoded;
         for (Sv v : m_values)
-            decoded.push_back(decode(v, encoding));
-        reserveAdvised(m_texts, m_codes.capacity());
-        m_texts.resize(m_codes.size());
-        for (size_t r = 0; r < m_codes.size(); ++r) {
-            if (m_codes[r] >= 0)
-                m_texts[r] = decoded[size_t(m_codes[r])];
+            appendDecoded(decoded, v, encoding);
+        reserveTexts(m_codes.capacity(), decoded);
+        for (const int32_t code : m_codes) {
+            if (code >= 0)
+                m_texts.append(decoded.view(code));
+            else
+                m_texts.appendEmpty();
         }
         m_textMode = true;
         m_codes = {};
@@ -147,9 +148,19 @@ public:
         m_owned = {};
     }
 
-    std::vector<QString> takeTexts() { return std::move(m_texts); }
+    TextCells takeTexts() { return std::move(m_texts); }
 
 private:
+    // Room for `rows` in all, at the mean length of the sample's cells.
+    void reserveTexts(size_t rows, const TextCells &sample)
+    {
+        const double meanUnits = sample.empty() ? 16.0
+                                                : double(sample.unitCount()) / double(sample.size());
+        const auto more = qsizetype(rows) - m_texts.size();
+        if (more > 0)
+            m_texts.reserve(more, qsizetype(double(more) * meanUnits * 1.1) + 64);
+    }
+
     // Open addressing with the hash beside the code. A value of up to 16 bytes is kept in its
     // slot too (size and the two words of shortWords()), so a lookup compares without reaching
     // for the value's first occurrence, wherever in the file that is (a cache miss, mostly).
@@ -264,7 +275,7 @@ private:
     std::vector<Sv> m_values;
     std::deque<std::string> m_owned; // values unescaped into scratch need a home of their own
     std::vector<Slot> m_slots;       // size a power of two, at most half full
-    std::vector<QString> m_texts;    // text mode: per row; null = missing
+    TextCells m_texts;               // text mode: per row; empty = missing
 };
 
 // One chunk's cells of one column. In the reading pass (add) each cell is converted as the type

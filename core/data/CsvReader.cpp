@@ -492,41 +492,44 @@ Column finishStringColumn(const QString &name, const ColumnDecision &decision,
         const auto distinct = qint64(dictionary.size());
         if (distinct <= decision.categoricalLimit && distinct < decision.present)
             return Column::categorical(name, std::move(codes), std::move(dictionary));
-        // Few values, but no repeats: an identifier. Cells share the dictionary's strings.
-        std::vector<QString> texts(rows);
-        for (size_t r = 0; r < rows; ++r) {
-            if (codes[r] >= 0)
-                texts[r] = dictionary[size_t(codes[r])];
-        }
+        // Few values, but no repeats: an identifier.
+        TextCells texts;
         std::vector<uint8_t> missing(rows);
-        for (size_t r = 0; r < rows; ++r)
-            missing[r] = texts[r].isNull() ? 1 : 0;
+        qsizetype units = 0;
+        for (const int32_t code : codes)
+            units += code >= 0 ? dictionary[size_t(code)].size() : 0;
+        texts.reserve(qsizetype(rows), units);
+        for (size_t r = 0; r < rows; ++r) {
+            if (codes[r] >= 0) {
+                texts.append(dictionary[size_t(codes[r])]);
+            } else {
+                texts.appendEmpty();
+                missing[r] = 1;
+            }
+        }
         return Column::text(name, std::move(texts), std::move(missing));
     }
-    std::vector<QString> texts;
-    for (size_t k = 0; k < parts.size(); ++k) {
-        ChunkColumn *part = parts[k];
+    // The first chunk reserved room for the whole file's cells: the others are appended to it.
+    TextCells texts;
+    for (ChunkColumn *part : parts) {
         if (part->kind() != Kind::String) {
-            reserveAdvised(texts, rows);
-            texts.resize(texts.size() + size_t(part->rows())); // every cell missing
+            for (qsizetype r = 0; r < part->rows(); ++r)
+                texts.appendEmpty(); // every cell missing
         } else {
             part->strings.encoding = encoding;
             if (!part->strings.textMode()) // stayed below the estimate of a category's size
                 part->strings.switchToText();
-            std::vector<QString> local = part->strings.takeTexts();
-            if (k == 0) {
+            TextCells local = part->strings.takeTexts();
+            if (texts.empty())
                 texts = std::move(local);
-                reserveAdvised(texts, rows);
-            } else {
-                texts.insert(texts.end(), std::make_move_iterator(local.begin()),
-                             std::make_move_iterator(local.end()));
-            }
+            else
+                texts.append(local);
         }
         *part = ChunkColumn();
     }
     std::vector<uint8_t> missing(rows);
     for (size_t r = 0; r < rows; ++r)
-        missing[r] = texts[r].isNull() ? 1 : 0; // present values are never empty (see missing)
+        missing[r] = texts.view(qsizetype(r)).isEmpty() ? 1 : 0; // see StringCells
     return Column::text(name, std::move(texts), std::move(missing));
 }
 

@@ -85,6 +85,14 @@ QString decode(Sv s, TextEncoding encoding)
                                           : QString::fromLatin1(s.data(), qsizetype(s.size()));
 }
 
+void appendDecoded(TextCells &cells, Sv s, TextEncoding encoding)
+{
+    if (encoding == TextEncoding::Latin1)
+        cells.appendLatin1(s.data(), qsizetype(s.size()));
+    else if (!cells.appendAscii(s.data(), qsizetype(s.size())))
+        cells.append(QString::fromUtf8(s.data(), qsizetype(s.size())));
+}
+
 Error cancelledError(const QString &label)
 {
     return makeError(ErrorKind::Cancelled, QStringLiteral("csv.cancelled"),

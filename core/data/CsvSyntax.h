@@ -7,6 +7,7 @@
 #include "core/common/Result.h"
 #include "core/data/CsvValues.h"
 #include "core/data/Table.h"
+#include "core/data/TextCells.h"
 
 #include <QDateTime>
 #include <QString>
@@ -45,6 +46,8 @@ inline const char *findFieldEnd(const char *p, const char *end, char delimiter)
 bool isValidUtf8(const char *begin, const char *end);
 
 QString decode(Sv s, TextEncoding encoding);
+// Appends s to cells as one cell, decoded as `encoding`.
+void appendDecoded(TextCells &cells, Sv s, TextEncoding encoding);
 
 // Parses the record at p, calling onField(index, text) per field, and leaves p after its line
 // end. A field is quoted only if its first byte is '"'; the splitter (findChunkStarts) uses the

@@ -254,14 +254,14 @@ Groups groupValues(const Column &column, bool keepIds)
         // Keyed by a 64-bit hash and confirmed by one comparison with the group's first value:
         // about twice as fast as QHash<QString>, whose buckets compare strings on every probe.
         DenseIndex index;
-        const auto &values = column.textValues();
+        const TextCells &values = column.texts();
         for (size_t r = 0; r < rows; ++r) {
             if (missingAt(r))
                 continue;
-            const QString &value = values[r];
+            const QStringView value = values.view(qsizetype(r));
             bool isNew = false;
             const uint32_t id = index.insert(qHash(value, size_t(0x5bd1e995U)), isNew, [&](uint32_t id) {
-                return values[size_t(g.firstRow[id])] == value;
+                return values.view(qsizetype(g.firstRow[id])) == value;
             });
             add(r, id, isNew);
         }
@@ -296,7 +296,7 @@ bool cellsEqual(const Column &column, size_t a, size_t b)
     case ColumnType::DateTime: return column.int64Values()[a] == column.int64Values()[b];
     case ColumnType::Bool: return column.boolValues()[a] == column.boolValues()[b];
     case ColumnType::Categorical: return column.codes()[a] == column.codes()[b];
-    case ColumnType::Text: return column.textValues()[a] == column.textValues()[b];
+    case ColumnType::Text: return column.texts().view(qsizetype(a)) == column.texts().view(qsizetype(b));
     }
     return false;
 }

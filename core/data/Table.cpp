@@ -1,7 +1,5 @@
 #include "Table.h"
 
-#include "RadixSort.h"
-
 #include <QDateTime>
 
 #include <algorithm>
@@ -127,10 +125,15 @@ Column Column::categorical(QString name, std::vector<int32_t> codes,
 
 Column Column::text(QString name, std::vector<QString> values, std::vector<uint8_t> missing)
 {
+    return text(std::move(name), TextCells(values), std::move(missing));
+}
+
+Column Column::text(QString name, TextCells values, std::vector<uint8_t> missing)
+{
     Column c;
     c.m_name = std::move(name);
     c.m_type = ColumnType::Text;
-    c.m_size = qsizetype(values.size());
+    c.m_size = values.size();
     c.m_texts = std::move(values);
     c.adoptMask(std::move(missing));
     return c;
@@ -162,7 +165,7 @@ QString Column::displayValue(qsizetype row) const
     case ColumnType::DateTime:
         return QDateTime::fromMSecsSinceEpoch(m_ints[i], Qt::UTC).toString(m_dateTimeFormat);
     case ColumnType::Categorical: return m_dictionary[size_t(m_codes[i])];
-    case ColumnType::Text: return m_texts[i];
+    case ColumnType::Text: return m_texts.at(row);
     }
     return {};
 }
@@ -171,22 +174,9 @@ qint64 Column::memoryBytes() const
 {
     qint64 bytes = qint64(sizeof(Column)) + vectorBytes(m_doubles) + vectorBytes(m_ints)
                    + vectorBytes(m_bools) + vectorBytes(m_codes) + vectorBytes(m_missing)
-                   + vectorBytes(m_dictionary) + vectorBytes(m_texts);
+                   + vectorBytes(m_dictionary) + m_texts.memoryBytes();
     for (const QString &s : m_dictionary)
         bytes += stringPayloadBytes(s);
-    if (!m_texts.empty()) {
-        // Text cells read from a file share the payload of repeated values: count each once.
-        // Payloads sorted by address (radix: a million cells would take a million hash nodes).
-        std::vector<std::pair<uint64_t, qint64>> payloads;
-        payloads.reserve(m_texts.size());
-        for (const QString &s : m_texts)
-            payloads.emplace_back(uint64_t(uintptr_t(s.constData())), stringPayloadBytes(s));
-        radixSort(payloads, [](const auto &payload) { return payload.first; });
-        for (size_t i = 0; i < payloads.size(); ++i) {
-            if (i == 0 || payloads[i].first != payloads[i - 1].first)
-                bytes += payloads[i].second;
-        }
-    }
     return bytes;
 }
 

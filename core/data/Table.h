@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/Result.h"
+#include "core/data/TextCells.h"
 
 #include <QString>
 #include <QStringList>
@@ -18,7 +19,7 @@ enum class ColumnType {
     Bool,        // std::vector<uint8_t> (0/1) + missing mask
     DateTime,    // std::vector<int64_t>, ms since the epoch (UTC) + missing mask + source format
     Categorical, // std::vector<int32_t> codes into a dictionary; -1 marks a missing value
-    Text,        // std::vector<QString> + missing mask
+    Text,        // TextCells + missing mask
 };
 
 QString columnTypeName(ColumnType type);
@@ -49,6 +50,7 @@ public:
                               std::vector<QString> dictionary);
     static Column text(QString name, std::vector<QString> values,
                        std::vector<uint8_t> missing = {});
+    static Column text(QString name, TextCells values, std::vector<uint8_t> missing = {});
 
     const QString &name() const { return m_name; }
     void setName(QString name) { m_name = std::move(name); }
@@ -69,7 +71,7 @@ public:
     const std::vector<uint8_t> &boolValues() const { return m_bools; }
     const std::vector<int32_t> &codes() const { return m_codes; }
     const std::vector<QString> &dictionary() const { return m_dictionary; }
-    const std::vector<QString> &textValues() const { return m_texts; }
+    const TextCells &texts() const { return m_texts; }
     // Int64, Bool, DateTime and Text: 1 = missing; empty when no cell is missing.
     const std::vector<uint8_t> &missingMask() const { return m_missing; }
     const QString &dateTimeFormat() const { return m_dateTimeFormat; }
@@ -86,7 +88,7 @@ private:
     std::vector<uint8_t> m_bools;
     std::vector<int32_t> m_codes;
     std::vector<QString> m_dictionary;
-    std::vector<QString> m_texts;
+    TextCells m_texts;
     std::vector<uint8_t> m_missing;
     QString m_dateTimeFormat;
 };
