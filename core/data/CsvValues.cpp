@@ -4,6 +4,17 @@
 
 namespace baton::csv {
 
+bool isMissingWord(Sv s)
+{
+    switch (s.size()) {
+    case 1: return s[0] == '?' || s[0] == '-';
+    case 2: return s == "NA";
+    case 3: return s == "N/A" || s == "NaN" || s == "nan";
+    case 4: return s == "null" || s == "NULL";
+    default: return false;
+    }
+}
+
 bool parseDoubleGenerally(Sv s, double &out)
 {
     const char *last = s.data() + s.size();

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -25,8 +26,9 @@ constexpr bool isSpace(char c)
 
 inline Sv trimmed(Sv s)
 {
-    // Most cells have no surrounding spaces: one look at each end.
-    if (s.empty() || (!isSpace(s.front()) && !isSpace(s.back())))
+    // Most cells have no surrounding spaces: one comparison at each end (a byte above ' ' is not
+    // a space; control bytes below it take the exact test).
+    if (s.empty() || (uint8_t(s.front()) > ' ' && uint8_t(s.back()) > ' '))
         return s;
     while (!s.empty() && isSpace(s.front()))
         s.remove_prefix(1);
@@ -35,17 +37,20 @@ inline Sv trimmed(Sv s)
     return s;
 }
 
-// s is trimmed.
+// One of the tokens below, other than the empty one (s is trimmed, 1-4 bytes).
+bool isMissingWord(Sv s);
+
+// s is trimmed. Tested once per cell: numbers and longer text are told apart inline, without a
+// call or a jump on the size (which varies from cell to cell, and was mispredicted often).
 inline bool isMissingToken(Sv s)
 {
-    switch (s.size()) {
-    case 0: return true;
-    case 1: return s[0] == '?' || s[0] == '-';
-    case 2: return s == "NA";
-    case 3: return s == "N/A" || s == "NaN" || s == "nan";
-    case 4: return s == "null" || s == "NULL";
-    default: return false;
-    }
+    if (s.size() > 4)
+        return false;
+    if (s.empty())
+        return true;
+    if (unsigned(s[0] - '0') <= 9)
+        return false;
+    return isMissingWord(s);
 }
 
 // lower must be lower-case letters only.
@@ -171,8 +176,11 @@ inline bool parseSimpleDouble(Sv s, double &out)
                                          1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     const char *p = s.data();
     const char *end = p + s.size();
-    const bool negative = p < end && *p == '-';
-    p += negative ? 1 : 0;
+    if (p == end)
+        return false;
+    // The sign is applied without branching: it varies from cell to cell in many columns.
+    const bool negative = *p == '-';
+    p += negative;
     // Up to 19 digits fit in 64 bits; longer mantissas (rare) take from_chars.
     const char *digitsBegin = p;
     uint64_t mantissa = 0;
@@ -213,7 +221,10 @@ inline bool parseSimpleDouble(Sv s, double &out)
         value /= kPowers[-exponent];
     else
         return false;
-    out = negative ? -value : value;
+    uint64_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    bits |= uint64_t(negative) << 63;
+    std::memcpy(&out, &bits, sizeof bits);
     return true;
 #else
     (void)s;
