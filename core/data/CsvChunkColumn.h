@@ -337,12 +337,19 @@ public:
         ++m_rows;
     }
 
-    // The reading pass over this column's cells of a batch (column i), one after another.
+    // The reading pass over this column's cells of a batch (column i), one after another. Runs
+    // of cells that fit the column's type go through a loop made for that type, with no dispatch
+    // per cell; a cell that does not fit goes through add(), which may widen the type.
     void add(const FieldBatch &batch, size_t i)
     {
         const Sv *cells = batch.column(i);
-        for (qsizetype r = 0; r < batch.rows(); ++r)
-            add(cells[r], batch.transient(cells[r]));
+        const qsizetype rows = batch.rows();
+        for (qsizetype r = 0; r < rows; ++r) {
+            if (!m_stale)
+                r = addFitting(batch, cells, r, rows);
+            if (r < rows)
+                add(cells[r], batch.transient(cells[r]));
+        }
     }
 
     // Known type: convert only.
@@ -364,16 +371,59 @@ public:
     }
 
 private:
+    // Cells from r on while they fit the column's type; returns the first that does not (or rows).
+    qsizetype addFitting(const FieldBatch &batch, const Sv *cells, qsizetype r, qsizetype rows)
+    {
+        switch (m_kind) {
+        case Kind::Bool: return addFittingAs<Kind::Bool>(batch, cells, r, rows);
+        case Kind::Int64: return addFittingAs<Kind::Int64>(batch, cells, r, rows);
+        case Kind::Float64: return addFittingAs<Kind::Float64>(batch, cells, r, rows);
+        case Kind::DateTime: return addFittingAs<Kind::DateTime>(batch, cells, r, rows);
+        case Kind::String: return addFittingAs<Kind::String>(batch, cells, r, rows);
+        case Kind::Empty: return r;
+        }
+        return r;
+    }
+
+    template<Kind K>
+    qsizetype addFittingAs(const FieldBatch &batch, const Sv *cells, qsizetype r, qsizetype rows)
+    {
+        for (; r < rows; ++r) {
+            const Sv field = cells[r];
+            const Sv s = trimmed(field);
+            if (isMissingToken(s)) {
+                ++stats.missing;
+                storeMissingAs<K>();
+            } else if (storeFittingAs<K>(s, field, batch.transient(field))) {
+                ++stats.present;
+            } else {
+                break;
+            }
+            ++m_rows;
+        }
+        return r;
+    }
+
     void storeMissing()
     {
         switch (m_kind) {
         case Kind::Empty:
-        case Kind::Float64: m_doubles.push_back(std::numeric_limits<double>::quiet_NaN()); break;
-        case Kind::String: strings.addMissing(); break;
-        default:
+        case Kind::Float64: storeMissingAs<Kind::Float64>(); break;
+        case Kind::String: storeMissingAs<Kind::String>(); break;
+        default: storeMissingAs<Kind::Int64>(); break;
+        }
+    }
+
+    template<Kind K>
+    void storeMissingAs()
+    {
+        if constexpr (K == Kind::Empty || K == Kind::Float64) {
+            m_doubles.push_back(std::numeric_limits<double>::quiet_NaN());
+        } else if constexpr (K == Kind::String) {
+            strings.addMissing();
+        } else {
             m_ints.push_back(0);
             m_missing.push_back(1);
-            break;
         }
     }
 
@@ -419,40 +469,47 @@ private:
     bool storeFitting(Sv s, Sv field, bool transient)
     {
         switch (m_kind) {
-        case Kind::Bool: {
+        case Kind::Bool: return storeFittingAs<Kind::Bool>(s, field, transient);
+        case Kind::Int64: return storeFittingAs<Kind::Int64>(s, field, transient);
+        case Kind::Float64: return storeFittingAs<Kind::Float64>(s, field, transient);
+        case Kind::DateTime: return storeFittingAs<Kind::DateTime>(s, field, transient);
+        case Kind::String: return storeFittingAs<Kind::String>(s, field, transient);
+        case Kind::Empty: return false;
+        }
+        return false;
+    }
+
+    template<Kind K>
+    bool storeFittingAs(Sv s, Sv field, bool transient)
+    {
+        if constexpr (K == Kind::Bool) {
             const int value = parseBool(s);
             if (value < 0)
                 return false;
             pushInt(value);
-            return true;
-        }
-        case Kind::Int64: {
+        } else if constexpr (K == Kind::Int64) {
             int64_t value = 0;
             if (stats.dateFamilies || !parseInt64(s, value))
                 return false;
             pushInt(value);
-            return true;
-        }
-        case Kind::Float64: {
+        } else if constexpr (K == Kind::Float64) {
             double value = 0;
             if (stats.dateFamilies || !parseDouble(s, value))
                 return false;
             m_doubles.push_back(value);
-            return true;
-        }
-        case Kind::DateTime: {
+        } else if constexpr (K == Kind::DateTime) {
             DateParts parts;
             const uint8_t families = parseDateTime(s, parts);
             if ((families & stats.dateFamilies) != stats.dateFamilies)
                 return false;
             stats.dateFeatures |= parts.features;
             pushInt(toEpochMs(parts, m_dateFamily));
-            return true;
+        } else if constexpr (K == Kind::String) {
+            strings.add(field, transient);
+        } else {
+            return false;
         }
-        case Kind::String: strings.add(field, transient); return true;
-        case Kind::Empty: return false;
-        }
-        return false;
+        return true;
     }
 
     // The value does not fit (or the column is stale): full evidence, then the type it implies.
