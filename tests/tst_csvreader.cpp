@@ -146,6 +146,9 @@ private Q_SLOTS:
     void lateWidening();
     void earlyTextGuessUndone();
     void tableApi();
+    void textColumnCells_data();
+    void textColumnCells();
+    void textCellsApi();
 };
 
 void TstCsvReader::quoting_data()
@@ -1088,6 +1091,81 @@ void TstCsvReader::tableApi()
     QVERIFY(!duplicate.ok());
     QCOMPARE(duplicate.error().code, QStringLiteral("table.duplicate_column"));
     QCOMPARE(table.columnCount(), 4);
+}
+
+void TstCsvReader::textColumnCells_data()
+{
+    QTest::addColumn<bool>("latin1");
+    QTest::newRow("UTF-8") << false;
+    QTest::newRow("Latin-1") << true;
+}
+
+// A free-text column far past a category's size: kept as text cells (one buffer per column),
+// across chunks, with non-ASCII and missing cells in place.
+void TstCsvReader::textColumnCells()
+{
+    QFETCH(bool, latin1);
+    const int rows = 20000;
+    auto expectedText = [&](int r) -> QString {
+        if (r % 97 == 5)
+            return {}; // missing
+        switch (r % 4) {
+        case 0: return QStringLiteral("note %1").arg(r);
+        case 1: return QStringLiteral("caf\u00E9 %1").arg(r);
+        case 2: return latin1 ? QStringLiteral("\u00C0 la carte %1").arg(r)
+                              : QStringLiteral("\u20AC%1 \U0001F600").arg(r);
+        default: return QStringLiteral("  spaced %1").arg(r); // kept as written
+        }
+    };
+    QByteArray csv = "id,text\n";
+    for (int r = 0; r < rows; ++r) {
+        const QString text = expectedText(r);
+        csv += QByteArray::number(r) + ',' + (text.isNull() ? QByteArray("NA")
+                                             : latin1 ? text.toLatin1() : text.toUtf8()) + '\n';
+    }
+    for (int threads : {1, 3}) {
+        CsvOptions options;
+        options.threads = threads;
+        READ_OK(table, csv, options);
+        QCOMPARE(table.encoding(), latin1 ? TextEncoding::Latin1 : TextEncoding::Utf8);
+        const Column &column = table.column(1);
+        QCOMPARE(column.type(), ColumnType::Text);
+        QCOMPARE(column.texts().size(), qsizetype(rows));
+        qsizetype missing = 0;
+        for (int r = 0; r < rows; ++r) {
+            const QString expected = expectedText(r);
+            QCOMPARE(column.isMissing(r), expected.isNull());
+            missing += expected.isNull() ? 1 : 0;
+            if (!expected.isNull())
+                QCOMPARE(column.texts().view(r), QStringView(expected));
+            QCOMPARE(column.displayValue(r), expected);
+        }
+        QCOMPARE(column.missingCount(), missing);
+    }
+}
+
+void TstCsvReader::textCellsApi()
+{
+    const TextCells first({QStringLiteral("ab"), QString(), QStringLiteral("\u00E9\U0001F600")});
+    QCOMPARE(first.size(), qsizetype(3));
+    QCOMPARE(first.view(0), QStringView(u"ab"));
+    QVERIFY(first.view(1).isEmpty());
+    QCOMPARE(first.at(2), QStringLiteral("\u00E9\U0001F600"));
+    QCOMPARE(first.unitCount(), qsizetype(5));
+
+    TextCells joined = first;
+    TextCells second;
+    second.appendLatin1("x\xE9", 2);
+    QVERIFY(!second.appendAscii("\xC3\xA9", 2)); // not ASCII: nothing appended
+    QVERIFY(second.appendAscii("yz", 2));
+    joined.append(second);
+    QCOMPARE(joined.size(), qsizetype(5));
+    QCOMPARE(joined.at(3), QStringLiteral("x\u00E9"));
+    QCOMPARE(joined.at(4), QStringLiteral("yz"));
+    QCOMPARE(joined.view(2), first.view(2));
+    QVERIFY(!(joined == first));
+    QVERIFY(TextCells(std::vector<QString>{QStringLiteral("ab")}) == TextCells({QStringLiteral("ab")}));
+    QCOMPARE(joined.memoryBytes(), qint64(9 * sizeof(char16_t) + 5 * sizeof(qint64)));
 }
 
 QTEST_GUILESS_MAIN(TstCsvReader)
