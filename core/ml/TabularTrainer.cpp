@@ -279,7 +279,7 @@ void TabularTrainer::keepEnsemblePool(std::vector<CandidateOutcome> &candidates)
     // (bounded memory on big data, see MemoryPlan)
     std::vector<CandidateOutcome *> held;
     for (CandidateOutcome &c : candidates) {
-        if (!c.oof.empty())
+        if (c.status == CandidateStatus::Success && !c.oof.empty())
             held.push_back(&c);
     }
     if (held.size() <= kEnsemblePool)
@@ -602,6 +602,10 @@ CandidateOutcome TabularTrainer::evaluate(const CandidateConfig &config, bool ma
             out.status = CandidateStatus::Success;
     }
     out.runtimeS = nowS() - start;
+    // A pruned, interrupted or failed candidate's predictions cover only some rows and it has no
+    // ensemble score: it cannot join the ensemble, and must not hold a place in its pool.
+    if (out.status != CandidateStatus::Success)
+        out.oof.clear();
 
     if (out.status == CandidateStatus::Success) {
         if (partial || foldScores.size() < m_folds.size()) {
