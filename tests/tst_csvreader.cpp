@@ -1150,6 +1150,8 @@ void TstCsvReader::textCellsApi()
     QCOMPARE(first.size(), qsizetype(3));
     QCOMPARE(first.view(0), QStringView(u"ab"));
     QVERIFY(first.view(1).isEmpty());
+    QVERIFY(!first.at(1).isNull()); // null is for missing cells
+    QVERIFY(!TextCells(std::vector<QString>{QString()}).at(0).isNull());
     QCOMPARE(first.at(2), QStringLiteral("\u00E9\U0001F600"));
     QCOMPARE(first.unitCount(), qsizetype(5));
 

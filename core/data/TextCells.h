@@ -26,7 +26,12 @@ public:
         const qint64 begin = i > 0 ? m_ends[size_t(i) - 1] : 0;
         return {m_units.data() + begin, qsizetype(m_ends[size_t(i)] - begin)};
     }
-    QString at(qsizetype i) const { return view(i).toString(); }
+    // Never null, even when empty: a null QString stands for a missing cell (Column's mask).
+    QString at(qsizetype i) const
+    {
+        const QStringView text = view(i);
+        return text.isEmpty() ? QStringLiteral("") : text.toString();
+    }
 
     // Room for `cells` more cells of `units` code units in all, without reallocating.
     void reserve(qsizetype cells, qsizetype units);
