@@ -104,6 +104,7 @@ private Q_SLOTS:
     void multiclassIris();
     void binaryBreastCancer();
     void regressionDiabetes();
+    void prunedCandidatesLeaveTheEnsemblePoolAlone();
     void savedModelPredictsIdentically();
     void exportedModelIsRefittedOnAllRows();
     void seededIterationBudgetIsReproducible();
@@ -288,6 +289,38 @@ void TestTabular::regressionDiabetes()
     QVERIFY2(outcome->testMetrics["r2"].get<double>() > 0.3, outcome->testMetrics.dump().c_str());
     QVERIFY(outcome->testMetrics["rmse"].get<double>() < 70);
     QVERIFY(!outcome->model.members().empty());
+}
+
+void TestTabular::prunedCandidatesLeaveTheEnsemblePoolAlone()
+{
+    // On 114 training rows successive halving prunes most random configurations. Pruned ones used
+    // to keep their partial predictions with an ensemble score of 0, which outranked every real
+    // log loss: each one pushed a real candidate out of the 12-place pool, until the "ensemble"
+    // was the best one or two candidates, or the single fallback model.
+    const Table table = load("wine.csv");
+    Setup s = prepare(table, QStringLiteral("target"), true);
+    Recorder rec;
+    TabularTrainer trainer(table, s.spec, s.split.train, s.split.test, quick(MetricId::LogLoss, 40), rec.callbacks());
+    auto outcome = trainer.run();
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().toString()));
+    int pruned = 0, successful = 0, held = 0;
+    for (const CandidateOutcome &c : outcome->candidates) {
+        if (c.status == CandidateStatus::Pruned)
+            ++pruned;
+        if (c.status == CandidateStatus::Success)
+            ++successful;
+        if (!c.oof.empty()) {
+            QCOMPARE(int(c.status), int(CandidateStatus::Success));
+            ++held;
+        }
+    }
+    QVERIFY2(pruned >= 12, qPrintable(QStringLiteral("only %1 pruned: the test needs more").arg(pruned)));
+    QCOMPARE(held, std::min(successful, 12)); // the pool: the best 12 successful candidates
+    for (const EnsembleMember &m : outcome->evaluatedModel.members()) {
+        const auto member = std::find_if(outcome->candidates.begin(), outcome->candidates.end(),
+                                         [&](const CandidateOutcome &c) { return c.runId == m.runId; });
+        QVERIFY(member != outcome->candidates.end() && !member->oof.empty());
+    }
 }
 
 void TestTabular::savedModelPredictsIdentically()
