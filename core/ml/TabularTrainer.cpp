@@ -794,7 +794,8 @@ Result<QByteArray> TabularTrainer::fitBooster(const CandidateConfig &config, con
     return booster->saveJson();
 }
 
-Result<EnsembleMember> TabularTrainer::refit(const CandidateOutcome &candidate, double weight)
+Result<EnsembleMember> TabularTrainer::refit(const CandidateOutcome &candidate, double weight,
+                                             bool &cutShort)
 {
     const bool linear = candidate.config.usesLinearFeatures();
     const double meanRounds = std::accumulate(candidate.bestRounds.begin(), candidate.bestRounds.end(), 0.0)
@@ -822,6 +823,7 @@ Result<EnsembleMember> TabularTrainer::refit(const CandidateOutcome &candidate, 
                             pastDeadline, &done);
     if (!saved)
         return saved.error();
+    cutShort = done < rounds;
     CandidateConfig config = candidate.config;
     config.maxRounds = done;
     return EnsembleMember{candidate.runId, config, weight, saved.value()};
@@ -1041,9 +1043,22 @@ Result<TrainOutcome> TabularTrainer::run()
         // past the budget, keep what is refitted (always at least the first member)
         if (!members.empty() && m_settings.maxCandidates == 0 && elapsed() > m_settings.timeBudgetS * 0.95)
             break;
-        auto member = refit(outcome.candidates[index], weight);
+        bool cutShort = false;
+        auto member = refit(outcome.candidates[index], weight, cutShort);
         if (!member)
             return member.error();
+        if (cutShort && !members.empty()) {
+            // A member stopped after a few of its rounds predicts little better than a constant,
+            // yet would keep the weight its full fit earned: the ensemble does without it (and
+            // without the members after it, since the budget is spent).
+            m_callbacks.emit(events::LogLine,
+                             {{"run_id", toStd(outcome.finalRunId)},
+                              {"level", "warn"},
+                              {"text", toStd(QStringLiteral("Ensemble member %1 left out: its refit could not finish within the time budget")
+                                                 .arg(outcome.candidates[index].runId))},
+                              {"source", "trainer"}});
+            break;
+        }
         members.push_back(std::move(member).value());
     }
     double totalWeight = 0;

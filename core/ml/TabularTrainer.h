@@ -106,7 +106,8 @@ private:
     void useLogTarget(bool logTarget);
     void chooseTargetTransform(const std::vector<CandidateOutcome> &tried);
     std::vector<std::pair<size_t, double>> selectEnsemble(const std::vector<CandidateOutcome> &ok) const;
-    Result<EnsembleMember> refit(const CandidateOutcome &candidate, double weight);
+    // cutShort: set when the time budget stopped the refit before its planned rounds.
+    Result<EnsembleMember> refit(const CandidateOutcome &candidate, double weight, bool &cutShort);
     Result<QByteArray> fitBooster(const CandidateConfig &config, const FeatureMatrix &features,
                                   const std::vector<float> &labels, int rounds,
                                   const std::function<bool(int done)> &stopBefore, int *roundsDone);
